@@ -1,0 +1,225 @@
+using System.Text;
+using Microsoft.ML.Tokenizers;
+using Serverless.Classifier.Model;
+
+namespace Serverless.Classifier.Tokenization;
+
+/// <summary>
+/// Text to BERT token ids with exactly the ids of Hugging Face's BertTokenizer for the same vocabulary and flags:
+/// special-token strings in the text are kept whole (as HF does), the rest goes through <see cref="BertNormalizer"/>,
+/// <see cref="BertPreTokenizer"/> and Microsoft.ML.Tokenizers' WordPiece model, then [CLS] … [SEP] are added.
+/// Immutable and thread-safe.
+/// </summary>
+internal sealed class WordPieceTextTokenizer
+{
+    private const string ContinuingSubwordPrefix = "##";
+
+    private readonly WordPieceTokenizer _wordPiece;
+    private readonly BertNormalizer _normalizer;
+    private readonly (string Text, int Id)[] _specialTokens;
+    private readonly int _maxInputCharsPerWord;
+
+    private WordPieceTextTokenizer(WordPieceTokenizer wordPiece, BertNormalizer normalizer, (string Text, int Id)[] specialTokens, TokenizerManifest settings, IReadOnlyDictionary<string, int> vocabulary)
+    {
+        _wordPiece = wordPiece;
+        _normalizer = normalizer;
+        _specialTokens = specialTokens;
+        _maxInputCharsPerWord = settings.MaxInputCharsPerWord;
+        MaxLength = settings.MaxLength;
+        ClsId = vocabulary[settings.SpecialTokens.Cls];
+        SepId = vocabulary[settings.SpecialTokens.Sep];
+        PadId = vocabulary[settings.SpecialTokens.Pad];
+        UnknownId = vocabulary[settings.SpecialTokens.Unk];
+        VocabularySize = vocabulary.Count;
+    }
+
+    /// <summary>Maximum ids per input, [CLS] and [SEP] included.</summary>
+    public int MaxLength { get; }
+
+    public int ClsId { get; }
+
+    public int SepId { get; }
+
+    public int PadId { get; }
+
+    public int UnknownId { get; }
+
+    public int VocabularySize { get; }
+
+    /// <summary>Loads a vocabulary (one token per line, id = line number) and checks the special tokens are in it.</summary>
+    /// <param name="vocabulary">UTF-8 vocabulary; read to the end, not disposed.</param>
+    /// <param name="settings">The manifest's tokenizer section.</param>
+    /// <param name="source">The vocabulary's name for error messages.</param>
+    public static WordPieceTextTokenizer Create(Stream vocabulary, TokenizerManifest settings, string source)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(settings);
+
+        using var buffer = new MemoryStream();
+        vocabulary.CopyTo(buffer);
+        var tokens = ReadVocabulary(buffer.ToArray(), source);
+
+        var special = settings.SpecialTokens;
+        foreach (var (role, token) in new[] { ("cls", special.Cls), ("sep", special.Sep), ("pad", special.Pad), ("unk", special.Unk), ("mask", special.Mask) })
+        {
+            if (!tokens.ContainsKey(token))
+            {
+                ClassifierThrow.ModelInvalid(
+                    $"'{source}' has no line '{token}', which the manifest names as tokenizer.specialTokens.{role}; " +
+                    "use the vocabulary the encoder was trained with, or correct the manifest's special tokens.");
+            }
+        }
+
+        var specialTokens = new[] { special.Cls, special.Sep, special.Pad, special.Unk, special.Mask }
+            .Distinct(StringComparer.Ordinal)
+            .Select(token => (token, tokens[token]))
+            .ToArray();
+        var normalizer = new BertNormalizer(settings.CleanText, settings.TokenizeChineseChars, settings.DoLowerCase, settings.StripAccents);
+
+        buffer.Position = 0;
+        var wordPiece = WordPieceTokenizer.Create(buffer, new WordPieceOptions
+        {
+            UnknownToken = special.Unk,
+            ContinuingSubwordPrefix = ContinuingSubwordPrefix,
+            // NOTE: ML.Tokenizers compares UTF-16 length with this limit; Hugging Face counts code points. We check code
+            // points ourselves and give it a bound no word under our limit can reach.
+            MaxInputCharsPerWord = settings.MaxInputCharsPerWord * 2,
+            Normalizer = normalizer,
+            PreTokenizer = BertPreTokenizer.Instance,
+        });
+        return new WordPieceTextTokenizer(wordPiece, normalizer, specialTokens, settings, tokens);
+    }
+
+    /// <summary>
+    /// Tokenizes one text. Word pieces beyond <see cref="MaxLength"/> - 2 are cut (and tokenization stops early);
+    /// <see cref="EncodedText.Truncated"/> tells whether that happened.
+    /// </summary>
+    public EncodedText Encode(string text) => Encode(text, MaxLength);
+
+    /// <summary>Tokenizes one text, cutting word pieces beyond <paramref name="maxLength"/> - 2.</summary>
+    public EncodedText Encode(string text, int maxLength)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 2);
+
+        var budget = maxLength - 2;
+        var ids = new List<int>(Math.Min(text.Length / 3 + 2, maxLength)) { ClsId };
+        var truncated = false;
+        var segmentStart = 0;
+        while (segmentStart <= text.Length && !truncated)
+        {
+            var (specialIndex, specialToken) = FindSpecialToken(text, segmentStart);
+            var segmentEnd = specialIndex < 0 ? text.Length : specialIndex;
+            truncated = AppendWordPieces(text.AsSpan(segmentStart, segmentEnd - segmentStart), ids, budget);
+            if (specialIndex < 0)
+            {
+                break;
+            }
+
+            if (!truncated)
+            {
+                truncated = !TryAdd(ids, specialToken.Id, budget);
+            }
+
+            segmentStart = specialIndex + specialToken.Text.Length;
+        }
+
+        ids.Add(SepId);
+        return new EncodedText([.. ids], truncated);
+    }
+
+    private bool AppendWordPieces(ReadOnlySpan<char> segment, List<int> ids, int budget)
+    {
+        if (segment.IsEmpty)
+        {
+            return false;
+        }
+
+        var normalized = _normalizer.Normalize(segment);
+        foreach (var (offset, length) in BertPreTokenizer.Instance.PreTokenize(normalized))
+        {
+            var word = normalized.AsSpan(offset, length);
+            if (CountCodePoints(word) > _maxInputCharsPerWord)
+            {
+                if (!TryAdd(ids, UnknownId, budget))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            foreach (var id in _wordPiece.EncodeToIds(word, considerPreTokenization: false, considerNormalization: false))
+            {
+                if (!TryAdd(ids, id, budget))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // ids holds [CLS] plus the word pieces so far; returns false when the piece does not fit.
+    private static bool TryAdd(List<int> ids, int id, int budget)
+    {
+        if (ids.Count - 1 >= budget)
+        {
+            return false;
+        }
+
+        ids.Add(id);
+        return true;
+    }
+
+    private (int Index, (string Text, int Id) Token) FindSpecialToken(string text, int start)
+    {
+        var best = (Index: -1, Token: (Text: string.Empty, Id: 0));
+        foreach (var token in _specialTokens)
+        {
+            var index = text.IndexOf(token.Text, start, StringComparison.Ordinal);
+            if (index >= 0 && (best.Index < 0 || index < best.Index || (index == best.Index && token.Text.Length > best.Token.Text.Length)))
+            {
+                best = (index, token);
+            }
+        }
+
+        return best;
+    }
+
+    private static int CountCodePoints(ReadOnlySpan<char> word)
+    {
+        var count = 0;
+        foreach (var _ in word.EnumerateRunes())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static Dictionary<string, int> ReadVocabulary(byte[] utf8, string source)
+    {
+        var tokens = new Dictionary<string, int>(StringComparer.Ordinal);
+        using var reader = new StreamReader(new MemoryStream(utf8), Encoding.UTF8);
+        var lineNumber = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0 && !tokens.TryAdd(line, lineNumber))
+            {
+                ClassifierThrow.ModelInvalid(
+                    $"'{source}' lists token '{line}' twice (lines {tokens[line] + 1} and {lineNumber + 1}); a WordPiece vocabulary has one token per id.");
+            }
+
+            lineNumber++;
+        }
+
+        if (tokens.Count == 0)
+        {
+            ClassifierThrow.ModelInvalid($"'{source}' holds no tokens; expected a WordPiece vocabulary, one token per line.");
+        }
+
+        return tokens;
+    }
+}
