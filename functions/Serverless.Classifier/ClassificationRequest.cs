@@ -1,0 +1,22 @@
+using Serverless.Classifier.Model;
+
+namespace Serverless.Classifier;
+
+/// <summary>Texts to classify and how (the <c>parameters</c> of <c>POST /api/classify</c>).</summary>
+public sealed record ClassificationRequest
+{
+    /// <summary>The texts, in the order results are returned.</summary>
+    public required IReadOnlyList<string> Texts { get; init; }
+
+    /// <summary>The head to use; null for the manifest's default head.</summary>
+    public string? Head { get; init; }
+
+    /// <summary>How many labels to return per text, best first; null for all.</summary>
+    public int? TopK { get; init; }
+
+    /// <summary>The function applied to logits; null for the head's own activation.</summary>
+    public Activation? FunctionToApply { get; init; }
+
+    /// <summary>Cut inputs longer than the model's maximum length (true) or refuse them as invalid input (false).</summary>
+    public bool Truncation { get; init; } = true;
+}

@@ -1,0 +1,58 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Serverless.Classifier;
+
+/// <summary>Settings of the classifier (configuration section <c>Classifier</c>, app settings <c>Classifier__*</c>).</summary>
+public sealed class ClassifierOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Classifier";
+
+    /// <summary>A model package folder on disk. When set, the package is read from there rather than from blob storage.</summary>
+    public string? ModelPath { get; set; }
+
+    /// <summary>Blob container that holds model packages.</summary>
+    [Required]
+    public string ModelContainer { get; set; } = "models";
+
+    /// <summary>The model's name: its packages live under <c>&lt;ModelContainer&gt;/&lt;ModelName&gt;/</c>.</summary>
+    public string? ModelName { get; set; }
+
+    /// <summary>Pins a package version; when unset, <c>latest.json</c> names the version to serve.</summary>
+    public string? ModelVersion { get; set; }
+
+    /// <summary><c>cpu</c>, <c>cuda</c> (CUDA, falling back to CPU with a logged reason when unavailable) or <c>auto</c>.</summary>
+    [RegularExpression("^(cpu|cuda|auto)$", ErrorMessage = "Classifier:ExecutionProvider must be 'cpu', 'cuda' or 'auto'.")]
+    public string ExecutionProvider { get; set; } = "cpu";
+
+    /// <summary>Local folder for downloaded model packages.</summary>
+    public string? CachePath { get; set; }
+
+    /// <summary>ONNX Runtime intra-op threads per session (the machine's cores is a good start; measured on 2 cores).</summary>
+    [Range(1, 256)]
+    public int IntraOpThreads { get; set; } = 2;
+
+    /// <summary>Let ONNX Runtime threads spin while idle. Off by default: with other busy processes on the same
+    /// cores, spinning threads ran 2-3x slower; on a quiet machine turning it off cost nothing.</summary>
+    public bool AllowSpinning { get; set; }
+
+    /// <summary>Upper bound of a batch in tokens (rows x padded length). Inputs are sorted by length and packed under it.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxBatchTokens { get; set; } = 4096;
+
+    /// <summary>Upper bound of a batch in rows.</summary>
+    [Range(1, 4096)]
+    public int MaxBatchSize { get; set; } = 32;
+
+    /// <summary>Requests that may wait for the encoder before new ones are refused as overloaded.</summary>
+    [Range(0, 100_000)]
+    public int MaxQueueLength { get; set; } = 64;
+
+    /// <summary>Inputs per request.</summary>
+    [Range(1, 100_000)]
+    public int MaxInputsPerRequest { get; set; } = 256;
+
+    /// <summary>Characters (UTF-16 code units) per input.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxCharsPerInput { get; set; } = 20_000;
+}

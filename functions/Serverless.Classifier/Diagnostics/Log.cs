@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace Serverless.Classifier.Diagnostics;
+
+/// <summary>The classifier's log events. EventIds: 1xxx model load, 2xxx inference. Never logs input text or scores.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Loading model package from {Source}")]
+    public static partial void ModelLoading(ILogger logger, string source);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
+        Message = "Loaded model {ModelName} {ModelVersion} ({HeadCount} heads, hidden size {HiddenSize}) on {ExecutionProvider} in {ElapsedMs} ms")]
+    public static partial void ModelLoaded(ILogger logger, string modelName, string modelVersion, int headCount, int hiddenSize, string executionProvider, long elapsedMs);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Model package from {Source} could not be loaded ({ErrorKind})")]
+    public static partial void ModelLoadFailed(ILogger logger, string source, ClassifierErrorKind errorKind, Exception exception);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "ONNX Runtime execution provider {ExecutionProvider} ({Reason})")]
+    public static partial void ExecutionProviderSelected(ILogger logger, string executionProvider, string reason);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning,
+        Message = "Execution provider {Requested} was configured but CUDA is unavailable, running on CPU: {Reason}")]
+    public static partial void CudaUnavailable(ILogger logger, string requested, string reason);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Disposed model {ModelName} {ModelVersion}")]
+    public static partial void ModelDisposed(ILogger logger, string modelName, string modelVersion);
+
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Debug, Message = "Encoded a batch of {BatchSize} rows, {TokenCount} tokens padded, in {ElapsedMs} ms")]
+    public static partial void BatchEncoded(ILogger logger, int batchSize, int tokenCount, double elapsedMs);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug,
+        Message = "Classified {InputCount} inputs with head {Head}: tokenize {TokenizeMs} ms, queue {QueueMs} ms, inference {InferenceMs} ms")]
+    public static partial void Classified(ILogger logger, int inputCount, string head, double tokenizeMs, double queueMs, double inferenceMs);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Inference queue full ({QueueLength} waiting); refusing a request")]
+    public static partial void Overloaded(ILogger logger, int queueLength);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Inference failed ({ErrorKind})")]
+    public static partial void InferenceFailed(ILogger logger, ClassifierErrorKind errorKind, Exception exception);
+}

@@ -1,0 +1,22 @@
+using Serverless.Classifier.Model;
+
+namespace Serverless.Classifier;
+
+/// <summary>
+/// Classifies texts with the loaded model package. Thread-safe; one instance per process. Errors are
+/// <see cref="ClassifierException"/>s whose <see cref="ClassifierException.Kind"/> tells adapters how to answer.
+/// </summary>
+public interface ITextClassifier
+{
+    /// <summary>The manifest of the model being served, or null until one has loaded.</summary>
+    ModelManifest? Manifest { get; }
+
+    /// <summary>The ONNX Runtime execution provider in use (<c>cpu</c> or <c>cuda</c>), or null until a model has loaded.</summary>
+    string? ExecutionProvider { get; }
+
+    /// <summary>Loads the configured model package if none is loaded yet. Safe to call concurrently and repeatedly.</summary>
+    Task LoadAsync(CancellationToken cancellationToken);
+
+    /// <summary>Classifies every text of the request with one head; loads the model first if needed.</summary>
+    Task<ClassificationResult> ClassifyAsync(ClassificationRequest request, CancellationToken cancellationToken);
+}

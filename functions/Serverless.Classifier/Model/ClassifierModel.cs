@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Serverless.Classifier.Diagnostics;
+using Serverless.Classifier.Inference;
+using Serverless.Classifier.Tokenization;
+
+namespace Serverless.Classifier.Model;
+
+/// <summary>
+/// One loaded model package: the text encoder and the head sessions, checked against the manifest.
+/// Thread-safe for inference; disposed once no request uses it (see TextClassifier).
+/// </summary>
+internal sealed class ClassifierModel : IDisposable
+{
+    private readonly ILogger _logger;
+
+    private ClassifierModel(ModelManifest manifest, TextEncoder encoder, Dictionary<string, HeadSession> heads, string executionProvider, ILogger logger)
+    {
+        Manifest = manifest;
+        Encoder = encoder;
+        Heads = heads;
+        ExecutionProvider = executionProvider;
+        _logger = logger;
+    }
+
+    public ModelManifest Manifest { get; }
+
+    public TextEncoder Encoder { get; }
+
+    public WordPieceTextTokenizer Tokenizer => Encoder.Tokenizer;
+
+    public IReadOnlyDictionary<string, HeadSession> Heads { get; }
+
+    public string ExecutionProvider { get; }
+
+    /// <summary>Loads and checks the package in <paramref name="directory"/>: every hash, the special tokens, the
+    /// sessions' input and output names and widths, and one warm-up run.</summary>
+    public static async Task<ClassifierModel> LoadAsync(string directory, OnnxSessionFactory sessions, ILogger logger, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var manifest = await ModelManifestJson.ReadAsync(Path.Combine(directory, ModelManifest.FileName), cancellationToken).ConfigureAwait(false);
+        foreach (var head in manifest.Heads)
+        {
+            await TextEncoder.VerifyHashAsync(directory, head.File, head.Sha256, cancellationToken).ConfigureAwait(false);
+        }
+
+        var disposables = new List<IDisposable>();
+        try
+        {
+            var encoder = await TextEncoder.LoadAsync(directory, manifest.Encoder, manifest.Tokenizer, sessions, logger, cancellationToken).ConfigureAwait(false);
+            disposables.Add(encoder);
+            var heads = new Dictionary<string, HeadSession>(StringComparer.Ordinal);
+            foreach (var head in manifest.Heads)
+            {
+                var session = new HeadSession(sessions.Create(Path.Combine(directory, head.File), $"head '{head.Name}'"), head, manifest.Encoder.HiddenSize, head.File);
+                disposables.Add(session);
+                heads.Add(head.Name, session);
+            }
+
+            var model = new ClassifierModel(manifest, encoder, heads, sessions.Provider, logger);
+            // The warm-up checks the real output width (dimensions are often symbolic) and takes the slow first run.
+            model.Score([[encoder.Tokenizer.ClsId, encoder.Tokenizer.SepId]], [.. heads.Values], int.MaxValue, 1, cancellationToken);
+            Log.ModelLoaded(logger, manifest.Name, manifest.Version, heads.Count, manifest.Encoder.HiddenSize, model.ExecutionProvider, stopwatch.ElapsedMilliseconds);
+            return model;
+        }
+        catch
+        {
+            disposables.ForEach(d => d.Dispose());
+            throw;
+        }
+    }
+
+    /// <summary>Logits of every input for each head; each distinct pooling is computed once from one encoder pass.</summary>
+    /// <returns>Per head (in the order given), row-major <c>[inputs, labels]</c>.</returns>
+    public float[][] Score(IReadOnlyList<int[]> inputs, IReadOnlyList<HeadSession> heads, int maxBatchTokens, int maxBatchSize, CancellationToken cancellationToken)
+    {
+        var pooled = Encoder.Pool(inputs, [.. heads.Select(h => h.Manifest.Pooling).Distinct()], maxBatchTokens, maxBatchSize, cancellationToken);
+        return [.. heads.Select(head => head.Logits(pooled[head.Manifest.Pooling], inputs.Count, cancellationToken))];
+    }
+
+    public void Dispose()
+    {
+        Encoder.Dispose();
+        foreach (var head in Heads.Values)
+        {
+            head.Dispose();
+        }
+
+        Log.ModelDisposed(_logger, Manifest.Name, Manifest.Version);
+    }
+}

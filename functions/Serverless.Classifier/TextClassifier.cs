@@ -1,0 +1,262 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serverless.Classifier.Diagnostics;
+using Serverless.Classifier.Inference;
+using Serverless.Classifier.Model;
+
+namespace Serverless.Classifier;
+
+/// <summary>
+/// The <see cref="ITextClassifier"/>: checks the request, tokenizes, waits for the inference queue, runs the encoder in
+/// length-sorted batches, pools, applies the head and ranks labels. Holds one <see cref="ClassifierModel"/> at a time;
+/// <see cref="Swap"/> replaces it atomically while requests in flight finish on the old one, which is disposed when
+/// the last of them ends.
+/// </summary>
+internal sealed class TextClassifier : ITextClassifier, IDisposable
+{
+    private readonly ClassifierOptions _options;
+    private readonly IModelSource _source;
+    private readonly OnnxSessionFactory _sessions;
+    private readonly InferenceGate _gate;
+    private readonly ILogger<TextClassifier> _logger;
+    private readonly SemaphoreSlim _loadLock = new(1, 1);
+    private ModelLease? _current;
+
+    public TextClassifier(IOptions<ClassifierOptions> options, IModelSource source, ILogger<TextClassifier> logger)
+    {
+        _options = options.Value;
+        _source = source;
+        _logger = logger;
+        _sessions = new OnnxSessionFactory(_options, logger);
+        _gate = new InferenceGate(_options.MaxQueueLength);
+    }
+
+    public ModelManifest? Manifest => Volatile.Read(ref _current)?.Model.Manifest;
+
+    public string? ExecutionProvider => Volatile.Read(ref _current)?.Model.ExecutionProvider;
+
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _current) is not null)
+        {
+            return;
+        }
+
+        await _loadLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Volatile.Read(ref _current) is null)
+            {
+                Swap(await LoadModelAsync(cancellationToken).ConfigureAwait(false));
+            }
+        }
+        finally
+        {
+            _loadLock.Release();
+        }
+    }
+
+    /// <summary>Loads the source's current package (not served until passed to <see cref="Swap"/>).</summary>
+    public async Task<ClassifierModel> LoadModelAsync(CancellationToken cancellationToken)
+    {
+        Log.ModelLoading(_logger, _source.Description);
+        try
+        {
+            var directory = await _source.GetPackageDirectoryAsync(cancellationToken).ConfigureAwait(false);
+            return await ClassifierModel.LoadAsync(directory, _sessions, _logger, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClassifierException exception)
+        {
+            Log.ModelLoadFailed(_logger, _source.Description, exception.Kind, exception);
+            throw;
+        }
+    }
+
+    /// <summary>Serves <paramref name="model"/> from now on; the previous model is disposed when its last request ends.</summary>
+    public void Swap(ClassifierModel model)
+    {
+        var previous = Interlocked.Exchange(ref _current, new ModelLease(model));
+        previous?.Release();
+    }
+
+    public async Task<ClassificationResult> ClassifyAsync(ClassificationRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            CheckLimits(request);
+            await LoadAsync(cancellationToken).ConfigureAwait(false);
+            var lease = AcquireLease();
+            try
+            {
+                return await ClassifyAsync(lease.Model, request, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                lease.Release();
+            }
+        }
+        catch (ClassifierException exception)
+        {
+            ClassifierMetrics.Failed(exception.Kind);
+            if (exception.Kind is ClassifierErrorKind.InferenceFailed)
+            {
+                Log.InferenceFailed(_logger, exception.Kind, exception);
+            }
+
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _current, null)?.Release();
+        _loadLock.Dispose();
+        _gate.Dispose();
+    }
+
+    private async Task<ClassificationResult> ClassifyAsync(ClassifierModel model, ClassificationRequest request, CancellationToken cancellationToken)
+    {
+        var headName = request.Head ?? model.Manifest.DefaultHead;
+        if (!model.Heads.TryGetValue(headName, out var head))
+        {
+            ClassifierThrow.InvalidInput(
+                "parameters.head", $"Head '{headName}' does not exist in model {model.Manifest.Name} {model.Manifest.Version}; it has [{string.Join(", ", model.Heads.Keys)}].");
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        var inputs = new int[request.Texts.Count][];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var encoded = model.Tokenizer.Encode(request.Texts[i]);
+            if (encoded.Truncated && !request.Truncation)
+            {
+                ClassifierThrow.InvalidInput(
+                    $"inputs[{i}]", $"inputs[{i}] is longer than the model's maximum of {model.Tokenizer.MaxLength} tokens; shorten it, or set truncation to true to cut it.");
+            }
+
+            inputs[i] = encoded.Ids;
+        }
+
+        var tokenizeMs = stopwatch.Elapsed.TotalMilliseconds;
+        stopwatch.Restart();
+        float[] logits;
+        double queueMs;
+        using (await _gate.EnterAsync(cancellationToken).ConfigureAwait(false))
+        {
+            queueMs = stopwatch.Elapsed.TotalMilliseconds;
+            stopwatch.Restart();
+            logits = model.Score(inputs, [head], _options.MaxBatchTokens, _options.MaxBatchSize, cancellationToken)[0];
+        }
+
+        var activation = request.FunctionToApply ?? head.Manifest.Activation;
+        var labels = head.Manifest.Labels;
+        var topK = Math.Min(request.TopK ?? labels.Count, labels.Count);
+        var predictions = new IReadOnlyList<LabelScore>[inputs.Length];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var row = logits.AsSpan(i * labels.Count, labels.Count);
+            ScoreMath.Activate(row, activation);
+            predictions[i] = ScoreMath.Rank(row, labels, topK);
+        }
+
+        var inferenceMs = stopwatch.Elapsed.TotalMilliseconds;
+        ClassifierMetrics.Classified(inputs.Length, inferenceMs);
+        Log.Classified(_logger, inputs.Length, headName, tokenizeMs, queueMs, inferenceMs);
+        return new ClassificationResult
+        {
+            Predictions = predictions,
+            ModelName = model.Manifest.Name,
+            ModelVersion = model.Manifest.Version,
+            Head = headName,
+            TokenizeMs = tokenizeMs,
+            QueueMs = queueMs,
+            InferenceMs = inferenceMs,
+        };
+    }
+
+    private void CheckLimits(ClassificationRequest request)
+    {
+        var texts = request.Texts;
+        if (texts is null || texts.Count == 0)
+        {
+            ClassifierThrow.InvalidInput("inputs", "inputs is empty; send a string or a non-empty array of strings.");
+        }
+
+        if (texts.Count > _options.MaxInputsPerRequest)
+        {
+            ClassifierThrow.PayloadTooLarge(
+                "inputs", $"inputs has {texts.Count} items; at most {_options.MaxInputsPerRequest} are allowed per request. Split it into smaller requests or use a batch job.");
+        }
+
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (texts[i] is null)
+            {
+                ClassifierThrow.InvalidInput($"inputs[{i}]", $"inputs[{i}] is null; every input must be a string.");
+            }
+
+            if (texts[i].Length > _options.MaxCharsPerInput)
+            {
+                ClassifierThrow.PayloadTooLarge(
+                    $"inputs[{i}]", $"inputs[{i}] has {texts[i].Length} characters; at most {_options.MaxCharsPerInput} are allowed. Shorten it.");
+            }
+        }
+
+        if (request.TopK is < 1)
+        {
+            ClassifierThrow.InvalidInput("parameters.top_k", $"parameters.top_k is {request.TopK}; it must be at least 1.");
+        }
+    }
+
+    private ModelLease AcquireLease()
+    {
+        while (true)
+        {
+            var lease = Volatile.Read(ref _current);
+            if (lease is null)
+            {
+                ClassifierThrow.ModelUnavailable("No model is loaded yet; retry shortly.");
+            }
+
+            if (lease.TryAcquire())
+            {
+                return lease;
+            }
+        }
+    }
+
+    /// <summary>A model with a reference count: one reference for being current, one per request using it.</summary>
+    private sealed class ModelLease(ClassifierModel model)
+    {
+        private int _references = 1;
+
+        public ClassifierModel Model { get; } = model;
+
+        public bool TryAcquire()
+        {
+            var references = Volatile.Read(ref _references);
+            while (references > 0)
+            {
+                var seen = Interlocked.CompareExchange(ref _references, references + 1, references);
+                if (seen == references)
+                {
+                    return true;
+                }
+
+                references = seen;
+            }
+
+            return false;
+        }
+
+        public void Release()
+        {
+            if (Interlocked.Decrement(ref _references) == 0)
+            {
+                Model.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+using Serverless.Classifier;
+using Serverless.Classifier.Inference;
+using Serverless.Classifier.Model;
+
+namespace ModelExport.Packaging;
+
+/// <summary>
+/// An encoder to compute features with: a model package folder (its manifest's encoder and tokenizer sections), or a
+/// bare folder with <c>encoder.onnx</c> and a BERT-uncased <c>vocab.txt</c> (hidden size read from the ONNX graph).
+/// </summary>
+internal sealed class EncoderPackage : IDisposable
+{
+    public const string EncoderFile = "encoder.onnx";
+    public const string VocabularyFile = "vocab.txt";
+
+    private EncoderPackage(string directory, EncoderManifest encoder, TokenizerManifest tokenizer, ModelManifest? manifest, TextEncoder textEncoder)
+    {
+        Directory = directory;
+        Encoder = encoder;
+        Tokenizer = tokenizer;
+        Manifest = manifest;
+        TextEncoder = textEncoder;
+    }
+
+    /// <summary>The default model package copied next to the tool (models/default, built from NuGet).</summary>
+    public static string DefaultModelDirectory => Path.Combine(AppContext.BaseDirectory, "models", "default");
+
+    public string Directory { get; }
+
+    public EncoderManifest Encoder { get; }
+
+    public TokenizerManifest Tokenizer { get; }
+
+    /// <summary>The folder's manifest, when it is a model package.</summary>
+    public ModelManifest? Manifest { get; }
+
+    public TextEncoder TextEncoder { get; }
+
+    public static async Task<EncoderPackage> OpenAsync(string directory, ILogger logger, CancellationToken cancellationToken)
+    {
+        directory = Path.GetFullPath(directory);
+        ModelManifest? manifest = null;
+        EncoderManifest encoder;
+        TokenizerManifest tokenizer;
+        var manifestPath = Path.Combine(directory, ModelManifest.FileName);
+        if (File.Exists(manifestPath))
+        {
+            manifest = await ModelManifestJson.ReadAsync(manifestPath, cancellationToken).ConfigureAwait(false);
+            (encoder, tokenizer) = (manifest.Encoder, manifest.Tokenizer);
+        }
+        else if (File.Exists(Path.Combine(directory, EncoderFile)) && File.Exists(Path.Combine(directory, VocabularyFile)))
+        {
+            encoder = new EncoderManifest
+            {
+                File = EncoderFile,
+                Sha256 = await Sha256Async(Path.Combine(directory, EncoderFile), cancellationToken).ConfigureAwait(false),
+                HiddenSize = ReadHiddenSize(Path.Combine(directory, EncoderFile)),
+            };
+            tokenizer = new TokenizerManifest
+            {
+                File = VocabularyFile,
+                Sha256 = await Sha256Async(Path.Combine(directory, VocabularyFile), cancellationToken).ConfigureAwait(false),
+            };
+            using var probe = new InferenceSession(Path.Combine(directory, EncoderFile));
+            if (!probe.InputMetadata.ContainsKey(encoder.TokenTypeIds!))
+            {
+                encoder = encoder with { TokenTypeIds = null };
+            }
+        }
+        else
+        {
+            throw new ModelExportException(
+                $"'{directory}' is neither a model package ({ModelManifest.FileName}) nor an encoder folder ({EncoderFile} and {VocabularyFile}).");
+        }
+
+        var sessions = new OnnxSessionFactory(new ClassifierOptions(), logger);
+        var textEncoder = await TextEncoder.LoadAsync(directory, encoder, tokenizer, sessions, logger, cancellationToken).ConfigureAwait(false);
+        return new EncoderPackage(directory, encoder, tokenizer, manifest, textEncoder);
+    }
+
+    public static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+    }
+
+    public void Dispose() => TextEncoder.Dispose();
+
+    private static int ReadHiddenSize(string path)
+    {
+        using var session = new InferenceSession(path);
+        var output = session.OutputMetadata.Values.First();
+        return output.Dimensions is [_, _, > 0 and var width]
+            ? width
+            : throw new ModelExportException(
+                $"'{path}' has a symbolic hidden size ([{string.Join(", ", output.Dimensions)}]); write a {ModelManifest.FileName} with encoder.hiddenSize next to it.");
+    }
+}
