@@ -36,6 +36,9 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
 
     public string? ExecutionProvider => Volatile.Read(ref _current)?.Model.ExecutionProvider;
 
+    /// <summary>The model being served (no lease taken: for diagnostics and tests).</summary>
+    internal ClassifierModel? Current => Volatile.Read(ref _current)?.Model;
+
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _current) is not null)

@@ -33,6 +33,9 @@ internal sealed class ClassifierModel : IDisposable
 
     public string ExecutionProvider { get; }
 
+    /// <summary>True once disposed (after a swap, when its last request ended).</summary>
+    public bool IsDisposed { get; private set; }
+
     /// <summary>Loads and checks the package in <paramref name="directory"/>: every hash, the special tokens, the
     /// sessions' input and output names and widths, and one warm-up run.</summary>
     public static async Task<ClassifierModel> LoadAsync(string directory, OnnxSessionFactory sessions, ILogger logger, CancellationToken cancellationToken)
@@ -80,6 +83,12 @@ internal sealed class ClassifierModel : IDisposable
 
     public void Dispose()
     {
+        if (IsDisposed)
+        {
+            return;
+        }
+
+        IsDisposed = true;
         Encoder.Dispose();
         foreach (var head in Heads.Values)
         {

@@ -1,0 +1,209 @@
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Classifier.Model;
+
+namespace Serverless.Classifier.Tests;
+
+/// <summary>The classifier end to end on the real default model (arctic-embed-xs + sentiment head).</summary>
+public sealed class TextClassifierTests(DefaultModelFixture fixture) : IClassFixture<DefaultModelFixture>
+{
+    private const float Tolerance = 1e-5f;
+
+    private Task<ClassificationResult> ClassifyAsync(ClassificationRequest request) => fixture.Classifier.ClassifyAsync(request, TestContext.Token);
+
+    private Task<ClassificationResult> ClassifyAsync(params string[] texts) => ClassifyAsync(new ClassificationRequest { Texts = texts });
+
+    [Fact]
+    public async Task ClassifyAsync_ClearSentiment_GivesExpectedLabelsInInputOrder()
+    {
+        var result = await ClassifyAsync("I love this phone", "Terrible service, never again");
+
+        Assert.Equal(["positive", "negative"], result.Predictions.Select(p => p[0].Label));
+        Assert.All(result.Predictions, p => Assert.True(p[0].Score > 0.9f, $"{p[0].Label} scored {p[0].Score}"));
+        Assert.Equal("arctic-xs-sentiment", result.ModelName);
+        Assert.Equal("1.0.0", result.ModelVersion);
+        Assert.Equal("sentiment", result.Head);
+    }
+
+    [Fact]
+    public async Task ClassifyAsync_Softmax_ScoresSumToOneSortedHighestFirst()
+    {
+        var result = await ClassifyAsync("It was fine, I guess.");
+
+        var scores = result.Predictions[0];
+        Assert.Equal(2, scores.Count);
+        Assert.Equal(1f, scores.Sum(s => s.Score), 5);
+        Assert.True(scores[0].Score >= scores[1].Score);
+    }
+
+    [Fact]
+    public async Task ClassifyAsync_TextAloneAndInPaddedBatch_GivesSameScores()
+    {
+        const string text = "The battery died after two days.";
+        var alone = await ClassifyAsync(text);
+        var longer = string.Join(" ", Enumerable.Repeat("The screen is bright, the speaker is loud and the case feels solid in the hand.", 6));
+
+        var batched = await ClassifyAsync(new ClassificationRequest
+        {
+            Texts = [longer, text, longer + " Still, it overheats.", "ok"],
+        });
+
+        AssertSameScores(alone.Predictions[0], batched.Predictions[1]);
+    }
+
+    [Fact]
+    public async Task ClassifyAsync_ParallelCalls_GiveTheSameAnswersAsSerialOnes()
+    {
+        string[] texts = ["Great value.", "Broke in a week.", "Not bad at all.", "Worst purchase ever.", "Works as described."];
+        var serial = new List<ClassificationResult>();
+        foreach (var text in texts)
+        {
+            serial.Add(await ClassifyAsync(text));
+        }
+
+        var parallel = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => ClassifyAsync(texts[i % texts.Length]))));
+
+        for (var i = 0; i < parallel.Length; i++)
+        {
+            AssertSameScores(serial[i % texts.Length].Predictions[0], parallel[i].Predictions[0]);
+        }
+    }
+
+    [Fact]
+    public async Task ClassifyAsync_TopKAndFunctionToApply_ShapeTheScores()
+    {
+        var softmax = await ClassifyAsync("I love it");
+        var top1 = await ClassifyAsync(new ClassificationRequest { Texts = ["I love it"], TopK = 1 });
+        var raw = await ClassifyAsync(new ClassificationRequest { Texts = ["I love it"], FunctionToApply = Activation.None });
+        var sigmoid = await ClassifyAsync(new ClassificationRequest { Texts = ["I love it"], FunctionToApply = Activation.Sigmoid, TopK = 5 });
+
+        Assert.Equal(softmax.Predictions[0].Take(1), top1.Predictions[0]);
+        var logits = raw.Predictions[0].ToDictionary(s => s.Label, s => s.Score);
+        var expectedPositive = 1f / (1f + MathF.Exp(logits["negative"] - logits["positive"]));
+        Assert.Equal(expectedPositive, softmax.Predictions[0].Single(s => s.Label == "positive").Score, 5);
+        Assert.All(sigmoid.Predictions[0], s => Assert.Equal(1f / (1f + MathF.Exp(-logits[s.Label])), s.Score, 5));
+        Assert.Equal(2, sigmoid.Predictions[0].Count);
+    }
+
+    [Fact]
+    public async Task ClassifyAsync_OverLongInputWithTruncation_IsClassified()
+    {
+        var longText = string.Join(" ", Enumerable.Repeat("good", 600));
+
+        var result = await ClassifyAsync(new ClassificationRequest { Texts = [longText] });
+
+        Assert.Equal("positive", result.Predictions[0][0].Label);
+    }
+
+    public static TheoryData<ClassificationRequest, ClassifierErrorKind, string, string> InvalidRequests => new()
+    {
+        { new ClassificationRequest { Texts = [] }, ClassifierErrorKind.InvalidInput, "inputs", "inputs is empty" },
+        { new ClassificationRequest { Texts = ["ok", null!] }, ClassifierErrorKind.InvalidInput, "inputs[1]", "inputs[1] is null" },
+        { new ClassificationRequest { Texts = ["ok"], TopK = 0 }, ClassifierErrorKind.InvalidInput, "parameters.top_k", "parameters.top_k is 0; it must be at least 1" },
+        { new ClassificationRequest { Texts = ["ok"], Head = "topic" }, ClassifierErrorKind.InvalidInput, "parameters.head", "Head 'topic' does not exist in model arctic-xs-sentiment 1.0.0; it has [sentiment]" },
+        {
+            new ClassificationRequest { Texts = ["fine", string.Join(" ", Enumerable.Repeat("word", 600))], Truncation = false },
+            ClassifierErrorKind.InvalidInput, "inputs[1]", "inputs[1] is longer than the model's maximum of 512 tokens; shorten it, or set truncation to true"
+        },
+        { new ClassificationRequest { Texts = [.. Enumerable.Repeat("x", 257)] }, ClassifierErrorKind.PayloadTooLarge, "inputs", "inputs has 257 items; at most 256" },
+        { new ClassificationRequest { Texts = ["x", new string('a', 20_001)] }, ClassifierErrorKind.PayloadTooLarge, "inputs[1]", "inputs[1] has 20001 characters; at most 20000" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidRequests))]
+    public async Task ClassifyAsync_InvalidRequest_ThrowsKindFieldAndMessage(ClassificationRequest request, ClassifierErrorKind kind, string field, string message)
+    {
+        var exception = await Assert.ThrowsAsync<ClassifierException>(() => ClassifyAsync(request));
+
+        Assert.Equal(kind, exception.Kind);
+        Assert.Equal(field, exception.Field);
+        Assert.Contains(message, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClassifyAsync_ModelPathMissing_ThrowsModelUnavailable()
+    {
+        await using var services = DefaultModelFixture.CreateServices(Path.Combine(Path.GetTempPath(), "no-such-model-" + Guid.NewGuid()));
+        var classifier = services.GetRequiredService<ITextClassifier>();
+
+        var exception = await Assert.ThrowsAsync<ClassifierException>(() => classifier.ClassifyAsync(new ClassificationRequest { Texts = ["hi"] }, TestContext.Token));
+
+        Assert.Equal(ClassifierErrorKind.ModelUnavailable, exception.Kind);
+        Assert.Contains("does not exist. Set Classifier:ModelPath", exception.Message, StringComparison.Ordinal);
+        Assert.Null(classifier.Manifest);
+    }
+
+    [Fact]
+    public async Task Swap_UnderConcurrentRequests_FailsNoneAndDisposesTheOldModelAfterItsLastRequest()
+    {
+        var classifier = fixture.TextClassifier;
+        using var stop = new CancellationTokenSource();
+        var failures = 0;
+        var completed = 0;
+        var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var result = await classifier.ClassifyAsync(new ClassificationRequest { Texts = ["I love it", "I hate it"] }, TestContext.Token);
+                    Assert.Equal(["positive", "negative"], result.Predictions.Select(p => p[0].Label));
+                    Interlocked.Increment(ref completed);
+                }
+                catch (Exception)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        })).ToArray();
+
+        var retired = new List<ClassifierModel> { classifier.Current! };
+        for (var swap = 0; swap < 3; swap++)
+        {
+            var replacement = await DefaultModelFixture.LoadModelAsync(TestPaths.DefaultModel, TestContext.Token);
+            await Task.Delay(150);
+            classifier.Swap(replacement);
+            retired.Add(replacement);
+        }
+
+        await Task.Delay(150);
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+
+        Assert.Equal(0, failures);
+        Assert.True(completed > 4, $"only {completed} requests completed");
+        Assert.All(retired[..^1], model => Assert.True(model.IsDisposed));
+        Assert.False(retired[^1].IsDisposed);
+        Assert.Same(retired[^1], classifier.Current);
+    }
+
+    [Fact]
+    public async Task Score_TwoHeadsWithDifferentPoolings_OnePassEqualsSeparatePasses()
+    {
+        using var package = TemporaryPackage.CopyOfDefaultModel();
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(package.Directory, "manifest.json"), TestContext.Token))!;
+        var second = manifest["heads"]![0]!.DeepClone();
+        second["name"] = "sentiment-mean";
+        second["pooling"] = "mean";
+        manifest["heads"]!.AsArray().Add(second);
+        await File.WriteAllTextAsync(Path.Combine(package.Directory, "manifest.json"), manifest.ToJsonString(), TestContext.Token);
+        using var model = await DefaultModelFixture.LoadModelAsync(package.Directory, TestContext.Token);
+        string[] texts = ["great", "awful, truly awful", "meh"];
+        var inputs = texts.Select(t => model.Tokenizer.Encode(t).Ids).ToArray();
+        var (cls, mean) = (model.Heads["sentiment"], model.Heads["sentiment-mean"]);
+
+        var together = model.Score(inputs, [cls, mean], 4096, 32, TestContext.Token);
+
+        Assert.Equal(model.Score(inputs, [cls], 4096, 32, TestContext.Token)[0], together[0]);
+        Assert.Equal(model.Score(inputs, [mean], 4096, 32, TestContext.Token)[0], together[1]);
+        Assert.NotEqual(together[0], together[1]);
+    }
+
+    private static void AssertSameScores(IReadOnlyList<LabelScore> expected, IReadOnlyList<LabelScore> actual)
+    {
+        Assert.Equal(expected.Select(s => s.Label), actual.Select(s => s.Label));
+        for (var i = 0; i < expected.Count; i++)
+        {
+            Assert.True(Math.Abs(expected[i].Score - actual[i].Score) <= Tolerance, $"{expected[i].Label}: {expected[i].Score} vs {actual[i].Score}");
+        }
+    }
+}
