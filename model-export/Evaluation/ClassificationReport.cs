@@ -18,6 +18,7 @@ internal sealed record ClassificationReport(
         }
 
         var perLabel = new Dictionary<string, LabelReport>(StringComparer.Ordinal);
+        var f1Sum = 0.0;
         for (var l = 0; l < labels.Count; l++)
         {
             var truePositives = confusion[l][l];
@@ -27,13 +28,14 @@ internal sealed record ClassificationReport(
             var recall = support == 0 ? 0 : (double)truePositives / support;
             var f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
             perLabel[labels[l]] = new LabelReport(Round(precision), Round(recall), Round(f1), support);
+            f1Sum += f1;
         }
 
         var correct = Enumerable.Range(0, labels.Count).Sum(l => confusion[l][l]);
         return new ClassificationReport(
             truth.Count,
             Round((double)correct / truth.Count),
-            Round(perLabel.Values.Average(r => r.F1)),
+            Round(f1Sum / labels.Count),
             perLabel,
             labels,
             confusion);

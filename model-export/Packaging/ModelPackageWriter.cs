@@ -29,8 +29,9 @@ internal static class ModelPackageWriter
         await File.WriteAllBytesAsync(headPath, headOnnx, cancellationToken).ConfigureAwait(false);
         head = head with { Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(headOnnx)) };
 
+        // Heads already in the output package are kept; heads of the encoder's package are not (their files are not copied).
         var existingPath = Path.Combine(outDirectory, ModelManifest.FileName);
-        var existing = File.Exists(existingPath) ? await ModelManifestJson.ReadAsync(existingPath, cancellationToken).ConfigureAwait(false) : encoder.Manifest;
+        var existing = File.Exists(existingPath) ? await ModelManifestJson.ReadAsync(existingPath, cancellationToken).ConfigureAwait(false) : null;
         var heads = (existing?.Heads ?? []).Where(h => h.Name != head.Name).Append(head).ToList();
         var manifest = new ModelManifest
         {
