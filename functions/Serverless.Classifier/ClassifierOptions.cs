@@ -25,8 +25,19 @@ public sealed class ClassifierOptions
     [RegularExpression("^(cpu|cuda|auto)$", ErrorMessage = "Classifier:ExecutionProvider must be 'cpu', 'cuda' or 'auto'.")]
     public string ExecutionProvider { get; set; } = "cpu";
 
-    /// <summary>Local folder for downloaded model packages.</summary>
+    /// <summary>Local folder for downloaded model packages (default: the temp folder).</summary>
     public string? CachePath { get; set; }
+
+    /// <summary>The storage connection that holds model packages and batch blobs (falls back to AzureWebJobsStorage).</summary>
+    public string StorageConnection { get; set; } = "ClassifierStorage";
+
+    /// <summary>Seconds between checks of latest.json for a new version; 0 turns polling off.</summary>
+    [Range(0, 86_400)]
+    public int ModelRefreshSeconds { get; set; } = 30;
+
+    /// <summary>Bytes per HTTP request body.</summary>
+    [Range(1, 1_073_741_824)]
+    public int MaxRequestBodyBytes { get; set; } = 1_048_576;
 
     /// <summary>ONNX Runtime intra-op threads per session (the machine's cores is a good start; measured on 2 cores).</summary>
     [Range(1, 256)]

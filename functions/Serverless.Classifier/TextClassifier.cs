@@ -76,6 +76,34 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
         }
     }
 
+    /// <summary>Loads and serves the source's current version if it differs from the one being served.</summary>
+    /// <returns>True when a new version was swapped in.</returns>
+    public async Task<bool> RefreshAsync(CancellationToken cancellationToken)
+    {
+        var served = Manifest?.Version;
+        var latest = await _source.GetLatestVersionAsync(cancellationToken).ConfigureAwait(false);
+        if (latest is null || latest == served)
+        {
+            return false;
+        }
+
+        await _loadLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var model = await LoadModelAsync(cancellationToken).ConfigureAwait(false);
+            Swap(model);
+            Log.ModelSwapped(_logger, model.Manifest.Name, served, model.Manifest.Version);
+            return true;
+        }
+        finally
+        {
+            _loadLock.Release();
+        }
+    }
+
+    /// <summary>Where models come from, for logs.</summary>
+    internal string SourceDescription => _source.Description;
+
     /// <summary>Serves <paramref name="model"/> from now on; the previous model is disposed when its last request ends.</summary>
     public void Swap(ClassifierModel model)
     {

@@ -13,6 +13,12 @@ internal sealed class FileModelSource : IModelSource
 
     public string Description => _directory;
 
+    public async Task<string?> GetLatestVersionAsync(CancellationToken cancellationToken)
+    {
+        var manifest = Path.Combine(_directory, ModelManifest.FileName);
+        return File.Exists(manifest) ? (await ModelManifestJson.ReadAsync(manifest, cancellationToken).ConfigureAwait(false)).Version : null;
+    }
+
     public Task<string> GetPackageDirectoryAsync(CancellationToken cancellationToken)
     {
         if (!Directory.Exists(_directory))

@@ -6,6 +6,10 @@ internal interface IModelSource
     /// <summary>Where the package is read from, for logs and errors (a path or a blob prefix; never a secret).</summary>
     string Description { get; }
 
+    /// <summary>The version this source would serve now (latest.json, a pinned version, or the folder's manifest);
+    /// null when it cannot tell. Cheap enough to poll.</summary>
+    Task<string?> GetLatestVersionAsync(CancellationToken cancellationToken);
+
     /// <summary>A local folder holding the whole package (manifest.json, encoder, vocabulary, heads/).</summary>
     Task<string> GetPackageDirectoryAsync(CancellationToken cancellationToken);
 }

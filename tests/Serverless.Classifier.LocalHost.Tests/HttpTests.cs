@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Serverless.Classifier.Storage;
+
+namespace Serverless.Classifier.LocalHost.Tests;
+
+/// <summary>The HTTP API of the local host, served from a model published to (Azurite) blob storage.</summary>
+[Collection(StorageCollection.Name)]
+public sealed class HttpTests(LocalHostFixture host) : IClassFixture<LocalHostFixture>
+{
+    [Fact]
+    public async Task Classify_PublishedModel_ReturnsPositiveThenNegativeWithModelHeaders()
+    {
+        using var response = await host.Http.PostAsJsonAsync("/api/classify", new { inputs = new[] { "I love it", "awful, never again" } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
+        Assert.Equal(["positive", "negative"], body.Select(entry => entry![0]!["label"]!.GetValue<string>()));
+        Assert.Equal(host.ModelName, response.Headers.GetValues("x-model-name").Single());
+        Assert.All(new[] { "x-model-version", "x-tokenize-ms", "x-queue-ms", "x-inference-ms" }, h => Assert.Single(response.Headers.GetValues(h)));
+    }
+
+    [Fact]
+    public async Task ReadyModelsOpenApiHealth_DescribeTheService()
+    {
+        var ready = await host.Http.GetAsync("/api/ready");
+        var models = JsonNode.Parse(await host.Http.GetStringAsync("/api/models"))!;
+        var openApi = JsonNode.Parse(await host.Http.GetStringAsync("/api/openapi.json"))!;
+        var health = await host.Http.GetAsync("/api/health");
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(host.ModelName, models["name"]!.GetValue<string>());
+        Assert.Equal("cpu", models["executionProvider"]!.GetValue<string>());
+        Assert.Equal("cls", models["heads"]![0]!["pooling"]!.GetValue<string>());
+        Assert.Equal(512, models["maxLength"]!.GetValue<int>());
+        Assert.StartsWith("3.0", openApi["openapi"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.NotNull(openApi["paths"]!["/api/classify"]!["post"]);
+    }
+
+    [Theory]
+    [InlineData("text/plain", "{\"inputs\":\"hi\"}", 415, "unsupported-media-type", "Content-Type")]
+    [InlineData("application/json", "{\"inputs\":", 400, "invalid-input", "body")]
+    [InlineData("application/json", "{\"inputs\":[\"ok\", 3]}", 400, "invalid-input", "inputs[1]")]
+    [InlineData("application/json", "{\"inputs\":\"ok\",\"parameters\":{\"topk\":1}}", 400, "invalid-input", "parameters.topk")]
+    public async Task Classify_BadRequest_IsAProblemNotA500(string contentType, string body, int status, string type, string field)
+    {
+        using var response = await host.Http.PostAsync("/api/classify", new StringContent(body, Encoding.UTF8, contentType));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("urn:serverless-classifier:problem:" + type, problem["type"]!.GetValue<string>());
+        Assert.Equal(field, problem["field"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Classify_BodyOverTheLimit_Is413()
+    {
+        var texts = Enumerable.Repeat(new string('a', 10_000), 120).ToArray();
+
+        using var response = await host.Http.PostAsJsonAsync("/api/classify", new { inputs = texts });
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("at most 1048576 are allowed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HotSwap_NewVersionPromotedUnderConcurrentRequests_FailsNoRequest()
+    {
+        using var stop = new CancellationTokenSource();
+        var statuses = new System.Collections.Concurrent.ConcurrentBag<(HttpStatusCode Status, string Version)>();
+        var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var response = await host.Http.PostAsJsonAsync("/api/classify", new { inputs = new[] { "great phone", "broken on arrival" } });
+                statuses.Add((response.StatusCode, response.Headers.TryGetValues("x-model-version", out var v) ? v.Single() : string.Empty));
+            }
+        })).ToArray();
+
+        await ModelPublisher.PublishAsync(host.Blobs.GetBlobContainerClient("models"), LocalHostFixture.DefaultModel, host.ModelName, "1.0.1", promote: true, CancellationToken.None);
+        await LocalHostFixture.WaitUntilAsync(() => Task.FromResult(statuses.Any(s => s.Version == "1.0.1")), TimeSpan.FromMinutes(2), "version 1.0.1 to be served");
+        await Task.Delay(500);
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s.Status));
+        Assert.Contains(statuses, s => s.Version == "1.0.0");
+        Assert.True(statuses.Count > 8, $"only {statuses.Count} requests ran");
+    }
+}

@@ -1,0 +1,151 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Storage.Blobs.Specialized;
+
+namespace Serverless.Classifier.LocalHost.Tests;
+
+/// <summary>Batch jobs end to end: a message on the queue, blobs in Azurite, the WebJobs listener, the real model.</summary>
+[Collection(StorageCollection.Name)]
+public sealed class JobTests(LocalHostFixture host) : IClassFixture<LocalHostFixture>
+{
+    private static readonly string[] Sentences =
+        [.. File.ReadLines(Path.Combine(AppContext.BaseDirectory, "TestData", "sentiment-test.jsonl")).Select(l => JsonNode.Parse(l)!["text"]!.GetValue<string>())];
+
+    [Fact]
+    public async Task JsonLines2000_OutputIsInInputOrderWithErrorLinesAndSummary_AndRedeliveryIsByteIdentical()
+    {
+        var name = $"reviews-{Guid.NewGuid():N}.jsonl";
+        var lines = Enumerable.Range(0, 2000).Select(i => i switch
+        {
+            10 => "not json at all",
+            20 => "{\"id\":\"r20\",\"body\":\"no text field\"}",
+            _ => JsonSerializer.Serialize(new { id = $"r{i}", text = Sentences[i % Sentences.Length] }),
+        });
+        await Inputs.GetBlobClient(name).UploadAsync(BinaryData.FromString(string.Join("\n", lines) + "\n"));
+        var message = JsonSerializer.Serialize(new { input = $"inputs/{name}", output = $"outputs/{name}" });
+
+        await host.Queue(host.QueueName).SendMessageAsync(message);
+        var summary = await WaitForSummaryAsync(name);
+        var first = (await Outputs.GetBlobClient(name).DownloadContentAsync()).Value.Content.ToArray();
+
+        var output = Encoding.UTF8.GetString(first).TrimEnd('\n').Split('\n').Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(2000, output.Count);
+        Assert.Equal("r0", output[0]["id"]!.GetValue<string>());
+        Assert.Equal(11, output[10]["id"]!.GetValue<int>());
+        Assert.StartsWith("the line is not valid JSON", output[10]["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("the line has no string field 'text'", output[20]["error"]!.GetValue<string>());
+        Assert.Equal(Enumerable.Range(0, 2000).Where(i => i is not (10 or 20)).Select(i => $"r{i}"), output.Where(o => o["error"] is null).Select(o => o["id"]!.GetValue<string>()));
+        var classified = output[0];
+        Assert.Contains(classified["label"]!.GetValue<string>(), new[] { "negative", "positive" });
+        Assert.Equal(1.0, classified["scores"]!.AsObject().Sum(s => s.Value!.GetValue<double>()), 5);
+        Assert.Equal(2000, summary["lines"]!.GetValue<int>());
+        Assert.Equal(2, summary["errors"]!.GetValue<int>());
+        Assert.Equal(host.ModelName, summary["model"]!.GetValue<string>());
+        Assert.False(await Outputs.GetBlobClient(name + ".progress.json").ExistsAsync());
+
+        await Outputs.GetBlobClient(name + ".summary.json").DeleteAsync();
+        await host.Queue(host.QueueName).SendMessageAsync(message);
+        await WaitForSummaryAsync(name);
+        var second = (await Outputs.GetBlobClient(name).DownloadContentAsync()).Value.Content.ToArray();
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public async Task CsvAndText_AreReadByFormat()
+    {
+        var csv = $"mixed-{Guid.NewGuid():N}.csv";
+        var txt = $"lines-{Guid.NewGuid():N}.txt";
+        await Inputs.GetBlobClient(csv).UploadAsync(BinaryData.FromString("id,text\r\na,\"Great, truly great\"\r\nb,\"Awful.\nNever again\"\r\n"));
+        await Inputs.GetBlobClient(txt).UploadAsync(BinaryData.FromString("I love it\nI hate it\n"));
+
+        await host.Queue(host.QueueName).SendMessageAsync(JsonSerializer.Serialize(new { input = $"inputs/{csv}", output = $"outputs/{csv}.jsonl" }));
+        await host.Queue(host.QueueName).SendMessageAsync(JsonSerializer.Serialize(new { input = $"inputs/{txt}", output = $"outputs/{txt}.jsonl" }));
+        await WaitForSummaryAsync(csv + ".jsonl");
+        await WaitForSummaryAsync(txt + ".jsonl");
+
+        var csvOut = await ReadLinesAsync(csv + ".jsonl");
+        var txtOut = await ReadLinesAsync(txt + ".jsonl");
+        Assert.Equal(["a", "b"], csvOut.Select(l => l["id"]!.GetValue<string>()));
+        Assert.Equal(["positive", "negative"], csvOut.Select(l => l["label"]!.GetValue<string>()));
+        Assert.Equal([1, 2], txtOut.Select(l => l["id"]!.GetValue<int>()));
+        Assert.Equal(["positive", "negative"], txtOut.Select(l => l["label"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task MessagesThatCanNeverSucceed_AreRecordedAsRejectedWithTheirReasonAndNotRetried()
+    {
+        var tag = Guid.NewGuid().ToString("N");
+        var messages = new Dictionary<string, string>
+        {
+            [$"{{not json {tag}"] = "The message is not valid JSON",
+            [JsonSerializer.Serialize(new { input = $"inputs/../models/{tag}", output = "outputs/x.jsonl" })] = "is not a blob path",
+            [JsonSerializer.Serialize(new { input = $"models/{tag}.jsonl", output = "outputs/y.jsonl" })] = "jobs may use [inputs] for input",
+            [JsonSerializer.Serialize(new { input = $"inputs/{tag}-missing.jsonl", output = "outputs/z.jsonl" })] = "does not exist; upload it before sending the message",
+        };
+
+        foreach (var message in messages.Keys)
+        {
+            await host.Queue(host.QueueName).SendMessageAsync(message);
+        }
+
+        var rejected = new List<JsonNode>();
+        await LocalHostFixture.WaitUntilAsync(
+            async () =>
+            {
+                foreach (var item in (await host.Queue(host.RejectedQueueName).ReceiveMessagesAsync(32)).Value)
+                {
+                    rejected.Add(JsonNode.Parse(item.Body.ToString())!);
+                    await host.Queue(host.RejectedQueueName).DeleteMessageAsync(item.MessageId, item.PopReceipt);
+                }
+
+                return rejected.Count(r => r["message"]!.GetValue<string>().Contains(tag, StringComparison.Ordinal)) == messages.Count;
+            },
+            TimeSpan.FromMinutes(1),
+            "four rejected messages");
+
+        foreach (var (message, reason) in messages)
+        {
+            var record = Assert.Single(rejected, r => r["message"]!.GetValue<string>() == message);
+            Assert.Contains(reason, record["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        var poison = await host.Queue(host.PoisonQueueName).PeekMessagesAsync(32);
+        Assert.DoesNotContain(poison.Value, m => m.Body.ToString().Contains(tag, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RetriableFailure_IsRetriedThenPoisoned()
+    {
+        var name = $"leased-{Guid.NewGuid():N}.jsonl";
+        await Inputs.GetBlobClient(name).UploadAsync(BinaryData.FromString("{\"id\":1,\"text\":\"fine\"}\n"));
+        // A lease held elsewhere makes every block write fail: a failure that may pass later, so it is retried.
+        var output = Outputs.GetBlobClient(name);
+        await output.UploadAsync(BinaryData.FromString(string.Empty));
+        await output.GetBlobLeaseClient().AcquireAsync(TimeSpan.FromSeconds(-1));
+        var message = JsonSerializer.Serialize(new { input = $"inputs/{name}", output = $"outputs/{name}" });
+
+        await host.Queue(host.QueueName).SendMessageAsync(message);
+
+        await LocalHostFixture.WaitUntilAsync(
+            async () => (await host.Queue(host.PoisonQueueName).PeekMessagesAsync(32)).Value.Any(m => m.Body.ToString() == message),
+            TimeSpan.FromMinutes(1),
+            "the message in the poison queue");
+        var rejected = await host.Queue(host.RejectedQueueName).PeekMessagesAsync(32);
+        Assert.DoesNotContain(rejected.Value, m => m.Body.ToString().Contains(name, StringComparison.Ordinal));
+    }
+
+    private Azure.Storage.Blobs.BlobContainerClient Inputs => host.Blobs.GetBlobContainerClient("inputs");
+
+    private Azure.Storage.Blobs.BlobContainerClient Outputs => host.Blobs.GetBlobContainerClient("outputs");
+
+    private async Task<JsonNode> WaitForSummaryAsync(string output)
+    {
+        var summary = Outputs.GetBlobClient(output + ".summary.json");
+        await LocalHostFixture.WaitUntilAsync(async () => (await summary.ExistsAsync()).Value, TimeSpan.FromMinutes(3), $"{output}.summary.json");
+        return JsonNode.Parse((await summary.DownloadContentAsync()).Value.Content.ToString())!;
+    }
+
+    private async Task<List<JsonNode>> ReadLinesAsync(string output) =>
+        [.. (await Outputs.GetBlobClient(output).DownloadContentAsync()).Value.Content.ToString().TrimEnd('\n').Split('\n').Select(l => JsonNode.Parse(l)!)];
+}
