@@ -1,0 +1,53 @@
+using Serverless.Classifier.Model;
+
+namespace Serverless.Classifier.Functions.Tests;
+
+/// <summary>An <see cref="ITextClassifier"/> that returns a fixed answer per text, or throws a chosen error.</summary>
+internal sealed class FakeTextClassifier : ITextClassifier
+{
+    public ClassifierException? Failure { get; set; }
+
+    public ClassificationRequest? LastRequest { get; private set; }
+
+    public ModelManifest? Manifest { get; set; }
+
+    public string? ExecutionProvider { get; set; } = "cpu";
+
+    public Task LoadAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<ClassificationResult> ClassifyAsync(ClassificationRequest request, CancellationToken cancellationToken)
+    {
+        LastRequest = request;
+        if (Failure is not null)
+        {
+            throw Failure;
+        }
+
+        var predictions = request.Texts
+            .Select(t => (IReadOnlyList<LabelScore>)(t.Contains("love", StringComparison.Ordinal)
+                ? [new LabelScore("positive", 0.9f), new LabelScore("negative", 0.1f)]
+                : [new LabelScore("negative", 0.8f), new LabelScore("positive", 0.2f)]))
+            .ToList();
+        return Task.FromResult(new ClassificationResult
+        {
+            Predictions = predictions,
+            ModelName = "fake",
+            ModelVersion = "9.9.9",
+            Head = request.Head ?? "sentiment",
+            TokenizeMs = 0.25,
+            QueueMs = 0.5,
+            InferenceMs = 1.75,
+        });
+    }
+
+    public static ModelManifest SampleManifest() => new()
+    {
+        SchemaVersion = 1,
+        Name = "fake",
+        Version = "9.9.9",
+        Encoder = new EncoderManifest { File = "encoder.onnx", Sha256 = new string('a', 64), HiddenSize = 384 },
+        Tokenizer = new TokenizerManifest { File = "vocab.txt", Sha256 = new string('b', 64) },
+        Heads = [new HeadManifest { Name = "sentiment", File = "heads/sentiment.onnx", Sha256 = new string('c', 64), Labels = ["negative", "positive"] }],
+        DefaultHead = "sentiment",
+    };
+}
