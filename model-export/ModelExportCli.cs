@@ -23,6 +23,9 @@ internal static class ModelExportCli
             ClassifyCommand.Create(context),
             TokenizeCommand.Create(context),
             BaselineCommand.Create(context),
+            ImportHfCommand.Create(context),
+            PublishCommand.Create(context),
+            PromoteCommand.Create(context),
         };
 
         try

@@ -5,8 +5,8 @@ using Onnx;
 namespace ModelExport.Training;
 
 /// <summary>
-/// Writes a trained head as an ONNX graph with OnnxSharp's generated protobuf classes:
-/// <c>pooled [batch, hidden]</c> -> Gemm (pre_classifier) -> Relu -> Gemm (classifier) -> <c>logits [batch, labels]</c>.
+/// Writes a head as an ONNX graph with OnnxSharp's generated protobuf classes:
+/// <c>pooled [batch, hidden]</c> -> Gemm (pre_classifier) -> Relu (or pooler -> Tanh) -> Gemm (classifier) -> <c>logits [batch, labels]</c>.
 /// Dropout is the identity at inference and is left out.
 /// </summary>
 internal static class HeadOnnx
@@ -23,13 +23,15 @@ internal static class HeadOnnx
         graph.Output.Add(FloatMatrix(OutputName, head.LabelCount));
 
         var classifierInput = InputName;
-        if (head.Shape == HeadShape.Mlp)
+        if (head.Shape != HeadShape.Linear)
         {
-            graph.Initializer.Add(Tensor("pre_classifier.weight", head.PreClassifierWeight!, head.HiddenSize, head.HiddenSize));
-            graph.Initializer.Add(Tensor("pre_classifier.bias", head.PreClassifierBias!, head.HiddenSize));
-            graph.Node.Add(Gemm("pre_classifier", InputName, "pre_classifier.weight", "pre_classifier.bias", "pre_classifier.output"));
-            graph.Node.Add(new NodeProto { Name = "relu", OpType = "Relu", Input = { "pre_classifier.output" }, Output = { "relu.output" } });
-            classifierInput = "relu.output";
+            // DistilBERT: pre_classifier -> ReLU; BERT: pooler dense -> Tanh.
+            var (layer, activation) = head.Shape == HeadShape.Pooler ? ("pooler", "Tanh") : ("pre_classifier", "Relu");
+            graph.Initializer.Add(Tensor($"{layer}.weight", head.PreClassifierWeight!, head.HiddenSize, head.HiddenSize));
+            graph.Initializer.Add(Tensor($"{layer}.bias", head.PreClassifierBias!, head.HiddenSize));
+            graph.Node.Add(Gemm(layer, InputName, $"{layer}.weight", $"{layer}.bias", $"{layer}.output"));
+            graph.Node.Add(new NodeProto { Name = activation.ToLowerInvariant(), OpType = activation, Input = { $"{layer}.output" }, Output = { "activation.output" } });
+            classifierInput = "activation.output";
         }
 
         graph.Initializer.Add(Tensor("classifier.weight", head.ClassifierWeight, head.LabelCount, head.HiddenSize));

@@ -16,6 +16,11 @@ internal static class HeadTrainer
     public static TrainedHead Train(FeatureSet train, FeatureSet? dev, int labelCount, HeadTrainingOptions options, Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(train);
+        if (options.Shape == HeadShape.Pooler)
+        {
+            throw new ModelExportException("Pooler heads (BERT's pooler + classifier) are imported from checkpoints with import-hf, not trained; train an mlp or linear head.");
+        }
+
         var random = new Random(options.Seed);
         var model = Parameters.Initialize(options.Shape, train.HiddenSize, labelCount, random);
         var adam = new AdamState(model);

@@ -1,8 +1,8 @@
 namespace ModelExport.Training;
 
 /// <summary>
-/// Weights of a trained head, PyTorch layout (<c>[out, in]</c>, row-major). For <see cref="HeadShape.Linear"/> only
-/// the classifier layer is set.
+/// Weights of a head, PyTorch layout (<c>[out, in]</c>, row-major): the first dense layer (DistilBERT's pre_classifier,
+/// BERT's pooler) and the classifier. For <see cref="HeadShape.Linear"/> only the classifier layer is set.
 /// </summary>
 internal sealed record TrainedHead(HeadShape Shape, int HiddenSize, int LabelCount, float[]? PreClassifierWeight, float[]? PreClassifierBias, float[] ClassifierWeight, float[] ClassifierBias)
 {
@@ -16,10 +16,18 @@ internal sealed record TrainedHead(HeadShape Shape, int HiddenSize, int LabelCou
         {
             var input = pooled.AsSpan(row * HiddenSize, HiddenSize);
             ReadOnlySpan<float> features = input;
-            if (Shape == HeadShape.Mlp)
+            if (Shape != HeadShape.Linear)
             {
                 Dense(input, PreClassifierWeight!, PreClassifierBias!, hidden);
-                System.Numerics.Tensors.TensorPrimitives.Max(hidden, 0f, hidden);
+                if (Shape == HeadShape.Pooler)
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Tanh(hidden, hidden);
+                }
+                else
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Max(hidden, 0f, hidden);
+                }
+
                 features = hidden;
             }
 
