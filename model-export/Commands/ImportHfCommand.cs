@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using ModelExport.Importing;
-using ModelExport.Packaging;
 using ModelExport.Training;
 using Serverless.Classifier;
 using Serverless.Classifier.Inference;
@@ -58,8 +57,8 @@ internal static class ImportHfCommand
                 SchemaVersion = ModelManifest.CurrentSchemaVersion,
                 Name = parse.GetValue(name) ?? Path.GetFileName(source),
                 Version = parse.GetValue(version)!,
-                Encoder = encoder with { Sha256 = await EncoderPackage.Sha256Async(Path.Combine(outDirectory, "encoder.onnx"), cancellationToken) },
-                Tokenizer = hf.Tokenizer with { Sha256 = await EncoderPackage.Sha256Async(Path.Combine(outDirectory, "vocab.txt"), cancellationToken) },
+                Encoder = encoder with { Sha256 = await PackageFiles.Sha256Async(Path.Combine(outDirectory, "encoder.onnx"), cancellationToken) },
+                Tokenizer = hf.Tokenizer with { Sha256 = await PackageFiles.Sha256Async(Path.Combine(outDirectory, "vocab.txt"), cancellationToken) },
                 Heads =
                 [
                     new HeadManifest

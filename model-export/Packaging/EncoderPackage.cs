@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using Serverless.Classifier;
@@ -56,13 +55,13 @@ internal sealed class EncoderPackage : IDisposable
             encoder = new EncoderManifest
             {
                 File = EncoderFile,
-                Sha256 = await Sha256Async(Path.Combine(directory, EncoderFile), cancellationToken).ConfigureAwait(false),
+                Sha256 = await PackageFiles.Sha256Async(Path.Combine(directory, EncoderFile), cancellationToken).ConfigureAwait(false),
                 HiddenSize = ReadHiddenSize(Path.Combine(directory, EncoderFile)),
             };
             tokenizer = new TokenizerManifest
             {
                 File = VocabularyFile,
-                Sha256 = await Sha256Async(Path.Combine(directory, VocabularyFile), cancellationToken).ConfigureAwait(false),
+                Sha256 = await PackageFiles.Sha256Async(Path.Combine(directory, VocabularyFile), cancellationToken).ConfigureAwait(false),
             };
             using var probe = new InferenceSession(Path.Combine(directory, EncoderFile));
             if (!probe.InputMetadata.ContainsKey(encoder.TokenTypeIds!))
@@ -81,18 +80,12 @@ internal sealed class EncoderPackage : IDisposable
         return new EncoderPackage(directory, encoder, tokenizer, manifest, textEncoder);
     }
 
-    public static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
-    }
-
     public void Dispose() => TextEncoder.Dispose();
 
     private static int ReadHiddenSize(string path)
     {
         using var session = new InferenceSession(path);
-        var output = session.OutputMetadata.Values.First();
+        var output = session.OutputMetadata.TryGetValue("last_hidden_state", out var named) ? named : session.OutputMetadata.Values.First();
         return output.Dimensions is [_, _, > 0 and var width]
             ? width
             : throw new ModelExportException(

@@ -3,19 +3,34 @@ using Serverless.Classifier.Model;
 
 namespace ModelExport.Training;
 
-/// <summary>Pooled encoder features of many texts: each text is encoded once and every requested pooling is derived
-/// from the same hidden states.</summary>
+/// <summary>Encoder features of many texts: each text is encoded once, and every requested pooling (and, for the pooling
+/// study only, the first N token states concatenated) is derived from the same hidden states.</summary>
 internal static class Features
 {
     private const int ChunkSize = 256;
 
+    /// <summary>The name of the study-only flatten variant over the first <paramref name="tokens"/> states.</summary>
+    public static string FlattenName(int tokens) => $"flatten{tokens}";
+
     /// <returns>Per pooling, row-major <c>[texts, hidden]</c>.</returns>
     public static Dictionary<Pooling, float[]> Compute(
-        TextEncoder encoder, IReadOnlyList<string> texts, IReadOnlyCollection<Pooling> poolings, int maxTokens, Action<string>? progress, CancellationToken cancellationToken)
+        TextEncoder encoder, IReadOnlyList<string> texts, IReadOnlyCollection<Pooling> poolings, int maxTokens, Action<string>? progress, CancellationToken cancellationToken) =>
+        ComputeNamed(encoder, texts, poolings, flattenTokens: 0, maxTokens, progress, cancellationToken)
+            .ToDictionary(pair => Enum.Parse<Pooling>(pair.Key, ignoreCase: true), pair => pair.Value.Values);
+
+    /// <returns>By name (<c>cls</c>, <c>mean</c>, <c>max</c>, <c>last</c>, <c>flattenN</c>): row-major features and their width.</returns>
+    public static Dictionary<string, FeatureMatrix> ComputeNamed(
+        TextEncoder encoder, IReadOnlyList<string> texts, IReadOnlyCollection<Pooling> poolings, int flattenTokens, int maxTokens, Action<string>? progress, CancellationToken cancellationToken)
     {
         var hidden = encoder.HiddenSize;
-        var result = poolings.ToDictionary(p => p, _ => new float[texts.Count * hidden]);
+        var result = poolings.ToDictionary(p => p.ToString().ToLowerInvariant(), _ => new FeatureMatrix(new float[texts.Count * hidden], hidden));
+        if (flattenTokens > 0)
+        {
+            result[FlattenName(flattenTokens)] = new FeatureMatrix(new float[texts.Count * hidden * flattenTokens], hidden * flattenTokens);
+        }
+
         var maxLength = Math.Min(maxTokens, encoder.Tokenizer.MaxLength);
+        var vector = new float[hidden];
         for (var start = 0; start < texts.Count; start += ChunkSize)
         {
             var count = Math.Min(ChunkSize, texts.Count - start);
@@ -25,11 +40,33 @@ internal static class Features
                 ids[i] = encoder.Tokenizer.Encode(texts[start + i], maxLength).Ids;
             }
 
-            foreach (var (pooling, vectors) in encoder.Pool(ids, poolings, maxBatchTokens: 4096, maxBatchSize: 32, cancellationToken))
-            {
-                vectors.CopyTo(result[pooling].AsSpan(start * hidden));
-            }
+            var offset = start;
+            encoder.Encode(
+                ids,
+                maxBatchTokens: 4096,
+                maxBatchSize: 32,
+                (indices, states, lengths, sequenceLength) =>
+                {
+                    for (var row = 0; row < indices.Length; row++)
+                    {
+                        var rowStates = states.Slice(row * sequenceLength * hidden, sequenceLength * hidden);
+                        var text = offset + indices[row];
+                        foreach (var pooling in poolings)
+                        {
+                            PoolingMath.Pool(rowStates, lengths.AsSpan(row, 1), sequenceLength, hidden, pooling, vector);
+                            vector.CopyTo(result[pooling.ToString().ToLowerInvariant()].Values.AsSpan(text * hidden, hidden));
+                        }
 
+                        if (flattenTokens > 0)
+                        {
+                            // The first N real token states side by side; shorter texts leave zeros.
+                            var target = result[FlattenName(flattenTokens)].Values.AsSpan(text * hidden * flattenTokens, hidden * flattenTokens);
+                            var available = Math.Min(flattenTokens, lengths[row]);
+                            rowStates[..(available * hidden)].CopyTo(target);
+                        }
+                    }
+                },
+                cancellationToken);
             progress?.Invoke($"encoded {start + count}/{texts.Count} texts");
         }
 

@@ -79,6 +79,33 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task ComparePooling_FlattenCacheAndJson_AddsTheStudyVariantAndReusesFeatures()
+    {
+        var cache = Path.Combine(_temporary, "cache");
+        var json = Path.Combine(_temporary, "results.json");
+        string[] arguments =
+        [
+            "compare-pooling", "--train", Subset("train.jsonl", 80), "--test", Subset("test.jsonl", 40), "--pooling", "cls,mean",
+            "--head", "linear", "--flatten", "2", "--cache", cache, "--json", json,
+        ];
+
+        var (firstExit, firstOutput, firstError) = await CliRunner.RunAsync(arguments);
+        var (secondExit, secondOutput, secondError) = await CliRunner.RunAsync(arguments);
+
+        Assert.True(firstExit == 0, firstError);
+        Assert.Equal(0, secondExit);
+        var rows = firstOutput.Trim().Split('\n').Skip(2).Select(r => r.Split('|', StringSplitOptions.TrimEntries)[1]).ToArray();
+        Assert.Equal(["cls", "mean", "flatten2"], rows);
+        Assert.Equal(firstOutput, secondOutput);
+        Assert.Contains("encoding train (80 texts)", firstError, StringComparison.Ordinal);
+        Assert.Contains("train: features from", secondError, StringComparison.Ordinal);
+        Assert.DoesNotContain("encoding", secondError, StringComparison.Ordinal);
+        var results = JsonNode.Parse(await File.ReadAllTextAsync(json))!["results"]!.AsArray();
+        Assert.Equal(["cls", "mean", "flatten2"], results.Select(r => r!["pooling"]!.GetValue<string>()));
+        Assert.All(results, r => Assert.InRange(r!["testAccuracy"]!.GetValue<double>(), 0, 1));
+    }
+
+    [Fact]
     public async Task Baseline_SentimentSplit_ReportsNaiveBayesAccuracy()
     {
         var (exitCode, output, _) = await CliRunner.RunAsync(["baseline", "--train", CliRunner.Data("train.jsonl"), "--test", CliRunner.Data("test.jsonl")]);

@@ -11,6 +11,9 @@ namespace Serverless.Classifier.Inference;
 /// </summary>
 internal sealed class EncoderSession : IDisposable
 {
+    /// <summary>Receives a batch's token states <c>[rows, sequence, hidden]</c>, real lengths and padded length.</summary>
+    public delegate void StatesConsumer(ReadOnlySpan<float> states, int[] lengths, int sequenceLength);
+
     private readonly InferenceSession _session;
     private readonly EncoderManifest _manifest;
     private readonly string[] _inputNames;
@@ -36,6 +39,29 @@ internal sealed class EncoderSession : IDisposable
     /// <param name="cancellationToken">Stops a run in progress.</param>
     /// <returns>Per pooling, row-major <c>[rows, hidden]</c>.</returns>
     public Dictionary<Pooling, float[]> Encode(IReadOnlyList<int[]> rows, IReadOnlyCollection<Pooling> poolings, int padId, CancellationToken cancellationToken)
+    {
+        var pooled = new Dictionary<Pooling, float[]>();
+        EncodeStates(rows, padId, PoolAll, cancellationToken);
+        return pooled;
+
+        void PoolAll(ReadOnlySpan<float> states, int[] lengths, int sequenceLength)
+        {
+            foreach (var pooling in poolings)
+            {
+                var destination = new float[rows.Count * HiddenSize];
+                PoolingMath.Pool(states, lengths, sequenceLength, HiddenSize, pooling, destination);
+                pooled[pooling] = destination;
+            }
+        }
+    }
+
+    /// <summary>Runs one batch and hands its token states to <paramref name="consume"/> while the output is alive.</summary>
+    /// <param name="rows">Token ids per row, [CLS] first.</param>
+    /// <param name="padId">The padding token id.</param>
+    /// <param name="consume">Gets row-major <c>[rows, sequence, hidden]</c> states (valid only during the call), each
+    /// row's real length, and the padded length.</param>
+    /// <param name="cancellationToken">Stops a run in progress.</param>
+    public void EncodeStates(IReadOnlyList<int[]> rows, int padId, StatesConsumer consume, CancellationToken cancellationToken)
     {
         var batch = rows.Count;
         var sequenceLength = rows.Max(r => r.Length);
@@ -70,15 +96,7 @@ internal sealed class EncoderSession : IDisposable
                 "The manifest's encoder.hiddenSize does not match the model: re-export the package.");
         }
 
-        var pooled = new Dictionary<Pooling, float[]>();
-        foreach (var pooling in poolings)
-        {
-            var destination = new float[batch * HiddenSize];
-            PoolingMath.Pool(states, lengths, sequenceLength, HiddenSize, pooling, destination);
-            pooled[pooling] = destination;
-        }
-
-        return pooled;
+        consume(states, lengths, sequenceLength);
     }
 
     public void Dispose() => _session.Dispose();

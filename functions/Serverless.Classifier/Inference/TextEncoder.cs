@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Serverless.Classifier.Diagnostics;
 using Serverless.Classifier.Model;
@@ -52,30 +51,49 @@ internal sealed class TextEncoder : IDisposable
         }
     }
 
+    /// <summary>Receives one batch: the input indices of its rows, their token states <c>[rows, sequence, hidden]</c>
+    /// (valid only during the call), real lengths and padded length.</summary>
+    public delegate void BatchConsumer(int[] inputIndices, ReadOnlySpan<float> states, int[] lengths, int sequenceLength);
+
     /// <summary>Pooled vectors of every input, in input order, for each requested pooling; one encoder pass per batch.</summary>
     /// <returns>Per pooling, row-major <c>[inputs, hidden]</c>.</returns>
     public Dictionary<Pooling, float[]> Pool(IReadOnlyList<int[]> inputs, IReadOnlyCollection<Pooling> poolings, int maxBatchTokens, int maxBatchSize, CancellationToken cancellationToken)
     {
         var hidden = HiddenSize;
         var result = poolings.ToDictionary(p => p, _ => new float[inputs.Count * hidden]);
+        var rowVector = new float[hidden];
+        Encode(
+            inputs,
+            maxBatchTokens,
+            maxBatchSize,
+            (indices, states, lengths, sequenceLength) =>
+            {
+                foreach (var pooling in poolings)
+                {
+                    for (var row = 0; row < indices.Length; row++)
+                    {
+                        PoolingMath.Pool(states.Slice(row * sequenceLength * hidden, sequenceLength * hidden), lengths.AsSpan(row, 1), sequenceLength, hidden, pooling, rowVector);
+                        rowVector.CopyTo(result[pooling].AsSpan(indices[row] * hidden, hidden));
+                    }
+                }
+            },
+            cancellationToken);
+        return result;
+    }
+
+    /// <summary>Runs the encoder over every input in length-sorted batches under the budgets and hands each batch's
+    /// states to <paramref name="consume"/> (used by <see cref="Pool"/>, and by model-export for study-only poolings).</summary>
+    public void Encode(IReadOnlyList<int[]> inputs, int maxBatchTokens, int maxBatchSize, BatchConsumer consume, CancellationToken cancellationToken)
+    {
         foreach (var batch in BatchPlanner.Plan([.. inputs.Select(i => i.Length)], maxBatchTokens, maxBatchSize))
         {
             var stopwatch = Stopwatch.StartNew();
             var rows = batch.Select(i => inputs[i]).ToArray();
-            var pooled = Encoder.Encode(rows, poolings, Tokenizer.PadId, cancellationToken);
+            Encoder.EncodeStates(rows, Tokenizer.PadId, (states, lengths, sequenceLength) => consume(batch, states, lengths, sequenceLength), cancellationToken);
             var paddedTokens = rows.Length * rows.Max(r => r.Length);
             ClassifierMetrics.Batch(rows.Length, paddedTokens);
             Log.BatchEncoded(_logger, rows.Length, paddedTokens, stopwatch.Elapsed.TotalMilliseconds);
-            foreach (var (pooling, vectors) in pooled)
-            {
-                for (var row = 0; row < batch.Length; row++)
-                {
-                    vectors.AsSpan(row * hidden, hidden).CopyTo(result[pooling].AsSpan(batch[row] * hidden, hidden));
-                }
-            }
         }
-
-        return result;
     }
 
     public void Dispose() => Encoder.Dispose();
@@ -89,12 +107,7 @@ internal sealed class TextEncoder : IDisposable
             ClassifierThrow.ModelInvalid($"The manifest lists '{file}' but the package at '{directory}' has no such file; re-publish the whole package.");
         }
 
-        string actual;
-        await using (var stream = File.OpenRead(path))
-        {
-            actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
-        }
-
+        var actual = await PackageFiles.Sha256Async(path, cancellationToken).ConfigureAwait(false);
         if (!string.Equals(actual, expected, StringComparison.Ordinal))
         {
             ClassifierThrow.ModelInvalid(

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -92,9 +91,8 @@ internal sealed class BlobModelSource : IModelSource
         }
 
         var manifest = ModelManifestJson.Parse(manifestBytes.ToMemory().Span, $"{_container.Name}/{manifestBlob.Name}");
-        var files = manifest.Heads.Select(h => (h.File, h.Sha256)).Prepend((manifest.Tokenizer.File, manifest.Tokenizer.Sha256)).Prepend((manifest.Encoder.File, manifest.Encoder.Sha256));
         await Parallel.ForEachAsync(
-            files,
+            PackageFiles.Of(manifest),
             new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
             async (file, token) => await FetchAsync(prefix, directory, file.Item1, file.Item2, token).ConfigureAwait(false)).ConfigureAwait(false);
 
@@ -106,7 +104,7 @@ internal sealed class BlobModelSource : IModelSource
     private async Task FetchAsync(string prefix, string directory, string file, string sha256, CancellationToken cancellationToken)
     {
         var target = Path.Combine(directory, file);
-        if (File.Exists(target) && await HashAsync(target, cancellationToken).ConfigureAwait(false) == sha256)
+        if (File.Exists(target) && await PackageFiles.Sha256Async(target, cancellationToken).ConfigureAwait(false) == sha256)
         {
             Log.ModelFileCached(_logger, file);
             return;
@@ -118,7 +116,7 @@ internal sealed class BlobModelSource : IModelSource
         try
         {
             await blob.DownloadToAsync(temporary, cancellationToken).ConfigureAwait(false);
-            var actual = await HashAsync(temporary, cancellationToken).ConfigureAwait(false);
+            var actual = await PackageFiles.Sha256Async(temporary, cancellationToken).ConfigureAwait(false);
             if (actual != sha256)
             {
                 ClassifierThrow.ModelInvalid(
@@ -139,12 +137,6 @@ internal sealed class BlobModelSource : IModelSource
         {
             File.Delete(temporary);
         }
-    }
-
-    private static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
     }
 
     private static async Task WriteAtomicallyAsync(string path, byte[] content, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs;
 using Serverless.Classifier.Model;
@@ -17,7 +16,7 @@ internal static class ModelPublisher
     {
         var manifest = await ModelManifestJson.ReadAsync(Path.Combine(packageDirectory, ModelManifest.FileName), cancellationToken).ConfigureAwait(false);
         var prefix = $"{name ?? manifest.Name}/{version ?? manifest.Version}/";
-        return [.. Files(manifest).Select(f => prefix + f.File), prefix + ModelManifest.FileName];
+        return [.. PackageFiles.Of(manifest).Select(f => prefix + f.File), prefix + ModelManifest.FileName];
     }
 
     /// <summary>Uploads and verifies a package; with <paramref name="promote"/>, makes it the served version.</summary>
@@ -36,10 +35,10 @@ internal static class ModelPublisher
         var prefix = $"{manifest.Name}/{manifest.Version}/";
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
 
-        foreach (var (file, sha256) in Files(manifest))
+        foreach (var (file, sha256) in PackageFiles.Of(manifest))
         {
             var path = Path.Combine(packageDirectory, file);
-            var hash = await HashFileAsync(path, cancellationToken).ConfigureAwait(false);
+            var hash = await PackageFiles.Sha256Async(path, cancellationToken).ConfigureAwait(false);
             if (hash != sha256)
             {
                 ClassifierThrow.ModelInvalid($"'{path}' has sha256 {hash} but the manifest declares {sha256}; the package folder is inconsistent. Re-export it.");
@@ -85,14 +84,14 @@ internal static class ModelPublisher
     private static async Task VerifyAsync(BlobContainerClient container, ModelManifest manifest, CancellationToken cancellationToken)
     {
         var prefix = $"{manifest.Name}/{manifest.Version}/";
-        foreach (var (file, sha256) in Files(manifest))
+        foreach (var (file, sha256) in PackageFiles.Of(manifest))
         {
             var blob = container.GetBlobClient(prefix + file);
             string actual;
             try
             {
                 await using var stream = await blob.OpenReadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+                actual = await PackageFiles.Sha256Async(stream, cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException exception) when (exception.Status == 404)
             {
@@ -104,14 +103,5 @@ internal static class ModelPublisher
                 ClassifierThrow.ModelInvalid($"'{container.Name}/{blob.Name}' has sha256 {actual} but the manifest declares {sha256}; re-publish version '{manifest.Version}'.");
             }
         }
-    }
-
-    private static IEnumerable<(string File, string Sha256)> Files(ModelManifest manifest) =>
-        manifest.Heads.Select(h => (h.File, h.Sha256)).Prepend((manifest.Tokenizer.File, manifest.Tokenizer.Sha256)).Prepend((manifest.Encoder.File, manifest.Encoder.Sha256));
-
-    private static async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
     }
 }
