@@ -118,6 +118,20 @@ public sealed class HttpFunctionTests
     }
 
     [Fact]
+    public async Task ClassifyHttp_BeforeAModelIsLoaded_Returns503AtOnceWithRetryAfter()
+    {
+        _classifier.Manifest = null;
+        var context = Request("{\"inputs\":\"I love it\"}");
+
+        await new ClassifyHttp(Api()).Run(context.Request);
+
+        var problem = AssertProblem(context, 503, "model-unavailable");
+        Assert.Equal("10", context.Response.Headers.RetryAfter.ToString());
+        Assert.Contains("No model is loaded yet", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(_classifier.LastRequest);
+    }
+
+    [Fact]
     public async Task HealthAndReady_ReportLivenessAndReadiness()
     {
         var health = Get();

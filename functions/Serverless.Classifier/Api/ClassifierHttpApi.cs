@@ -43,6 +43,13 @@ public sealed class ClassifierHttpApi(ITextClassifier classifier, IOptions<Class
                 return;
             }
 
+            // Until a model is loaded (the refresh service loads it at start), answer 503 at once rather than hold the
+            // request through a download.
+            if (classifier.Manifest is null)
+            {
+                ClassifierThrow.ModelUnavailable("No model is loaded yet; retry after the Retry-After delay (GET /api/ready turns 200 when it is).");
+            }
+
             var body = await ReadBodyAsync(context.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
             var request = ClassifyRequestParser.Parse(body.Span);
             var result = await classifier.ClassifyAsync(request, cancellationToken);
