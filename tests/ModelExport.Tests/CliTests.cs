@@ -43,6 +43,23 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Tokenize_EveryGoldenSentence_PrintsTheReferenceIds()
+    {
+        var golden = File.ReadLines(Path.Combine(AppContext.BaseDirectory, "TestData", "tokenizer-golden.jsonl")).Select(l => JsonNode.Parse(l)!).ToList();
+
+        var (exitCode, output, _) = await CliRunner.RunAsync(["tokenize", .. golden.Select(g => g["text"]!.GetValue<string>())]);
+
+        Assert.Equal(0, exitCode);
+        var lines = output.TrimEnd('\n').Split('\n');
+        Assert.Equal(golden.Count, lines.Length);
+        var mismatches = golden.Zip(lines)
+            .Where(pair => pair.First["ids"]!.ToJsonString() != JsonNode.Parse(pair.Second)!["ids"]!.ToJsonString())
+            .Select(pair => pair.First["text"]!.ToJsonString())
+            .ToList();
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} sentences differ, first: {mismatches.FirstOrDefault()}");
+    }
+
+    [Fact]
     public async Task TrainHeadThenEvaluate_SmallSplit_WritesALoadablePackageThatBeatsChance()
     {
         var train = Subset("train.jsonl", 300);
