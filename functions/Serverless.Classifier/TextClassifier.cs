@@ -61,7 +61,7 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
     }
 
     /// <summary>Loads the source's current package (not served until passed to <see cref="Swap"/>).</summary>
-    public async Task<ClassifierModel> LoadModelAsync(CancellationToken cancellationToken)
+    private async Task<ClassifierModel> LoadModelAsync(CancellationToken cancellationToken)
     {
         Log.ModelLoading(_logger, _source.Description);
         try

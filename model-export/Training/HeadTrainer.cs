@@ -49,7 +49,6 @@ internal static class HeadTrainer
                 (dev is null ? string.Empty : FormattableString.Invariant($", dev loss {devLoss:F4}, dev accuracy {devAccuracy:F4}")));
             if (dev is null)
             {
-                best = model.Clone();
                 continue;
             }
 
@@ -65,7 +64,8 @@ internal static class HeadTrainer
             }
         }
 
-        return best.ToTrainedHead();
+        // Without a dev set there is nothing to select on: the last epoch's weights are the result.
+        return (dev is null ? model : best).ToTrainedHead();
     }
 
     /// <summary>Mean cross-entropy and accuracy of a head on a labelled feature set.</summary>

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Serverless.Classifier.Inference;
 using Serverless.Classifier.Model;
 
 namespace Serverless.Classifier.Benchmarks;
@@ -27,13 +28,20 @@ public class BatchingBenchmarks
     [Benchmark(Baseline = true)]
     public int ArrivalOrderBatchesOf32()
     {
-        var rows = 0;
+        var hidden = _model.Encoder.HiddenSize;
+        var pooled = new float[_ids.Length * hidden];
+        var offset = 0;
         foreach (var chunk in _ids.Chunk(32))
         {
-            rows += _model.Encoder.Encoder.Encode(chunk, [Pooling.Cls], _model.Tokenizer.PadId, CancellationToken.None)[Pooling.Cls].Length;
+            _model.Encoder.Encoder.EncodeStates(
+                chunk,
+                _model.Tokenizer.PadId,
+                (states, lengths, sequenceLength) => PoolingMath.Pool(states, lengths, sequenceLength, hidden, Pooling.Cls, pooled.AsSpan(offset * hidden, chunk.Length * hidden)),
+                CancellationToken.None);
+            offset += chunk.Length;
         }
 
-        return rows;
+        return pooled.Length;
     }
 
     [Benchmark]

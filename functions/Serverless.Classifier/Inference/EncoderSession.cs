@@ -32,29 +32,6 @@ internal sealed class EncoderSession : IDisposable
 
     public int HiddenSize => _manifest.HiddenSize;
 
-    /// <summary>Runs one batch (right-padded to its longest row) and pools it once per requested pooling.</summary>
-    /// <param name="rows">Token ids per row, [CLS] first.</param>
-    /// <param name="poolings">The distinct poolings to compute.</param>
-    /// <param name="padId">The padding token id.</param>
-    /// <param name="cancellationToken">Stops a run in progress.</param>
-    /// <returns>Per pooling, row-major <c>[rows, hidden]</c>.</returns>
-    public Dictionary<Pooling, float[]> Encode(IReadOnlyList<int[]> rows, IReadOnlyCollection<Pooling> poolings, int padId, CancellationToken cancellationToken)
-    {
-        var pooled = new Dictionary<Pooling, float[]>();
-        EncodeStates(rows, padId, PoolAll, cancellationToken);
-        return pooled;
-
-        void PoolAll(ReadOnlySpan<float> states, int[] lengths, int sequenceLength)
-        {
-            foreach (var pooling in poolings)
-            {
-                var destination = new float[rows.Count * HiddenSize];
-                PoolingMath.Pool(states, lengths, sequenceLength, HiddenSize, pooling, destination);
-                pooled[pooling] = destination;
-            }
-        }
-    }
-
     /// <summary>Runs one batch and hands its token states to <paramref name="consume"/> while the output is alive.</summary>
     /// <param name="rows">Token ids per row, [CLS] first.</param>
     /// <param name="padId">The padding token id.</param>
