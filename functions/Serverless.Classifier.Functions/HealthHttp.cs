@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Serverless.Classifier.Api;
+using Serverless.Classifier.Hosting.Http;
 
 namespace Serverless.Classifier.Functions;
 
@@ -9,14 +9,14 @@ namespace Serverless.Classifier.Functions;
 public sealed class HealthHttp(ClassifierHttpApi api)
 {
     [Function("Health")]
-    public static async Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
+    public static async Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ClassifierRoutes.Health)] HttpRequest request)
     {
         await ClassifierHttpApi.HealthAsync(request.HttpContext);
         return new EmptyResult();
     }
 
     [Function("Ready")]
-    public async Task<IActionResult> Ready([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ready")] HttpRequest request)
+    public async Task<IActionResult> Ready([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ClassifierRoutes.Ready)] HttpRequest request)
     {
         await api.ReadyAsync(request.HttpContext);
         return new EmptyResult();

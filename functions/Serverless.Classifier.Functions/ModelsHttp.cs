@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Serverless.Classifier.Api;
+using Serverless.Classifier.Hosting.Http;
 
 namespace Serverless.Classifier.Functions;
 
@@ -9,14 +9,14 @@ namespace Serverless.Classifier.Functions;
 public sealed class ModelsHttp(ClassifierHttpApi api)
 {
     [Function("Models")]
-    public async Task<IActionResult> Models([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models")] HttpRequest request)
+    public async Task<IActionResult> Models([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ClassifierRoutes.Models)] HttpRequest request)
     {
         await api.ModelsAsync(request.HttpContext);
         return new EmptyResult();
     }
 
     [Function("OpenApi")]
-    public static async Task<IActionResult> OpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request)
+    public static async Task<IActionResult> OpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ClassifierRoutes.OpenApi)] HttpRequest request)
     {
         await ClassifierHttpApi.OpenApiAsync(request.HttpContext);
         return new EmptyResult();

@@ -8,7 +8,7 @@ namespace Serverless.Classifier.LocalHost;
 /// An Azurite process started from the repository's pinned npm package (package.json), on loopback ports, with its
 /// data in a folder of our choosing; stopped (with its process tree) on dispose.
 /// </summary>
-internal sealed class Azurite : IAsyncDisposable
+public sealed class Azurite : IAsyncDisposable
 {
     /// <summary>Azurite's published development account key (not a secret: it is the same for every Azurite).</summary>
     private const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";

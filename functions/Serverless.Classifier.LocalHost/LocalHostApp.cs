@@ -1,11 +1,12 @@
 using Microsoft.Azure.WebJobs;
-using Serverless.Classifier.Api;
+using Serverless.Classifier.Hosting;
+using Serverless.Classifier.Hosting.Http;
 
 namespace Serverless.Classifier.LocalHost;
 
 /// <summary>
 /// The local host: the Functions app's HTTP routes on Kestrel (127.0.0.1:7071 unless --urls says otherwise) and its
-/// queue handler on the WebJobs SDK listener, over the same core handlers. With no storage configured (or
+/// queue handler on the WebJobs SDK listener, over the same hosting library. With no storage configured (or
 /// UseDevelopmentStorage=true) and nothing on Azurite's ports, it starts Azurite from the repo's npm package and stops
 /// it on exit; it then creates containers and queues and seeds the default model.
 /// </summary>
@@ -77,11 +78,7 @@ internal sealed class LocalHostApp : IAsyncDisposable
 
         var app = builder.Build();
         var api = app.Services.GetRequiredService<ClassifierHttpApi>();
-        app.MapPost("/api/classify", api.ClassifyAsync);
-        app.MapGet("/api/health", ClassifierHttpApi.HealthAsync);
-        app.MapGet("/api/ready", api.ReadyAsync);
-        app.MapGet("/api/models", api.ModelsAsync);
-        app.MapGet("/api/openapi.json", ClassifierHttpApi.OpenApiAsync);
+        ClassifierRoutes.Map(app, api);
         app.Lifetime.ApplicationStarted.Register(() => PrintUsage(app));
         return new LocalHostApp(app, azurite);
     }

@@ -1,5 +1,5 @@
 using Microsoft.Azure.WebJobs;
-using Serverless.Classifier.Jobs;
+using Serverless.Classifier.Hosting.Jobs;
 
 namespace Serverless.Classifier.LocalHost;
 

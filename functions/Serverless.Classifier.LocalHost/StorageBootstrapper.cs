@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
-using Serverless.Classifier.Jobs;
+using Serverless.Classifier.Hosting;
+using Serverless.Classifier.Hosting.Jobs;
 using Serverless.Classifier.Model;
 using Serverless.Classifier.Storage;
 
@@ -22,7 +23,7 @@ internal sealed class StorageBootstrapper(
             await blobs.GetBlobContainerClient(container).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
 
-        var queues = StorageClients.FromConfiguration(configuration, ClassifierServiceCollectionExtensions.HostStorageConnection);
+        var queues = StorageClients.FromConfiguration(configuration, HostingServiceCollectionExtensions.HostStorageConnection);
         foreach (var queue in new[] { jobs.QueueName, jobs.QueueName + "-poison", jobs.RejectedQueueName })
         {
             await queues.Queue(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);

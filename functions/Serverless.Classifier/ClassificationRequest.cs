@@ -2,7 +2,7 @@ using Serverless.Classifier.Model;
 
 namespace Serverless.Classifier;
 
-/// <summary>Texts to classify and how (the <c>parameters</c> of <c>POST /api/classify</c>).</summary>
+/// <summary>Texts to classify with one head, and how.</summary>
 public sealed record ClassificationRequest
 {
     /// <summary>The texts, in the order results are returned.</summary>
@@ -10,9 +10,6 @@ public sealed record ClassificationRequest
 
     /// <summary>The head to use; null for the manifest's default head.</summary>
     public string? Head { get; init; }
-
-    /// <summary>How many labels to return per text, best first; null for all.</summary>
-    public int? TopK { get; init; }
 
     /// <summary>The function applied to logits; null for the head's own activation.</summary>
     public Activation? FunctionToApply { get; init; }

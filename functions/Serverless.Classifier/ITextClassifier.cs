@@ -17,6 +17,13 @@ public interface ITextClassifier
     /// <summary>Loads the configured model package if none is loaded yet. Safe to call concurrently and repeatedly.</summary>
     Task LoadAsync(CancellationToken cancellationToken);
 
-    /// <summary>Classifies every text of the request with one head; loads the model first if needed.</summary>
+    /// <summary>Classifies every text of the request with one head of the model being served; loads it first if needed.</summary>
     Task<ClassificationResult> ClassifyAsync(ClassificationRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Pins the model being served (loading it first if needed): every call through the result runs on that version,
+    /// even after a newer one is swapped in, until the result is disposed. For work that must not mix versions, such
+    /// as a batch job.
+    /// </summary>
+    Task<PinnedModel> PinModelAsync(CancellationToken cancellationToken);
 }

@@ -113,20 +113,32 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
 
     public async Task<ClassificationResult> ClassifyAsync(ClassificationRequest request, CancellationToken cancellationToken)
     {
+        using var pinned = await PinModelAsync(cancellationToken).ConfigureAwait(false);
+        return await pinned.ClassifyAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<PinnedModel> PinModelAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync(cancellationToken).ConfigureAwait(false);
+        var lease = AcquireLease();
+        var model = lease.Model;
+        return new PinnedModel(model.Manifest, model.ExecutionProvider, (request, token) => ClassifyAsync(model, request, token), lease.Release);
+    }
+
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _current, null)?.Release();
+        _loadLock.Dispose();
+        _gate.Dispose();
+    }
+
+    private async Task<ClassificationResult> ClassifyAsync(ClassifierModel model, ClassificationRequest request, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(request);
         try
         {
             CheckLimits(request);
-            await LoadAsync(cancellationToken).ConfigureAwait(false);
-            var lease = AcquireLease();
-            try
-            {
-                return await ClassifyAsync(lease.Model, request, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                lease.Release();
-            }
+            return await ScoreAsync(model, request, cancellationToken).ConfigureAwait(false);
         }
         catch (ClassifierException exception)
         {
@@ -140,14 +152,7 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        Interlocked.Exchange(ref _current, null)?.Release();
-        _loadLock.Dispose();
-        _gate.Dispose();
-    }
-
-    private async Task<ClassificationResult> ClassifyAsync(ClassifierModel model, ClassificationRequest request, CancellationToken cancellationToken)
+    private async Task<ClassificationResult> ScoreAsync(ClassifierModel model, ClassificationRequest request, CancellationToken cancellationToken)
     {
         var headName = request.Head ?? model.Manifest.DefaultHead;
         if (!model.Heads.TryGetValue(headName, out var head))
@@ -182,14 +187,16 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
         }
 
         var activation = request.FunctionToApply ?? head.Manifest.Activation;
-        var labels = head.Manifest.Labels;
-        var topK = Math.Min(request.TopK ?? labels.Count, labels.Count);
-        var predictions = new IReadOnlyList<LabelScore>[inputs.Length];
+        var labelCount = head.LabelCount;
+        // Thresholds belong to sigmoid heads and mean something only on sigmoid scores.
+        var threshold = head.Manifest.Activation == Activation.Sigmoid && activation == Activation.Sigmoid ? (float)(head.Manifest.Threshold ?? 0.5) : (float?)null;
+        var texts = new TextScores[inputs.Length];
         for (var i = 0; i < inputs.Length; i++)
         {
-            var row = logits.AsSpan(i * labels.Count, labels.Count);
+            var row = logits.AsSpan(i * labelCount, labelCount);
             ScoreMath.Activate(row, activation);
-            predictions[i] = ScoreMath.Rank(row, labels, topK);
+            var scores = row.ToArray();
+            texts[i] = new TextScores(scores, threshold is { } t ? [.. scores.Select(score => score >= t)] : null);
         }
 
         var inferenceMs = stopwatch.Elapsed.TotalMilliseconds;
@@ -197,7 +204,9 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
         Log.Classified(_logger, inputs.Length, headName, tokenizeMs, queueMs, inferenceMs);
         return new ClassificationResult
         {
-            Predictions = predictions,
+            Labels = head.Manifest.Labels,
+            Texts = texts,
+            Activation = activation,
             ModelName = model.Manifest.Name,
             ModelVersion = model.Manifest.Version,
             Head = headName,
@@ -223,21 +232,10 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
 
         for (var i = 0; i < texts.Count; i++)
         {
-            if (texts[i] is null)
+            if (TextLimits.Check(texts[i], _options) is { } problem)
             {
-                ClassifierThrow.InvalidInput($"inputs[{i}]", $"inputs[{i}] is null; every input must be a string.");
+                throw new ClassifierException(problem.Kind, $"inputs[{i}] {problem.Reason}") { Field = $"inputs[{i}]" };
             }
-
-            if (texts[i].Length > _options.MaxCharsPerInput)
-            {
-                ClassifierThrow.PayloadTooLarge(
-                    $"inputs[{i}]", $"inputs[{i}] has {texts[i].Length} characters; at most {_options.MaxCharsPerInput} are allowed. Shorten it.");
-            }
-        }
-
-        if (request.TopK is < 1)
-        {
-            ClassifierThrow.InvalidInput("parameters.top_k", $"parameters.top_k is {request.TopK}; it must be at least 1.");
         }
     }
 

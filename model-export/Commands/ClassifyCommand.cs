@@ -17,7 +17,7 @@ internal static class ClassifyCommand
             using var classifier = new ServingClassifier(context, parse.GetValue(model)!);
             await foreach (var prediction in classifier.ClassifyAsync(context.Texts(parse.GetValue(texts)), parse.GetValue(head), cancellationToken))
             {
-                await context.Output.WriteLineAsync(JsonSerializer.Serialize(prediction.Select(p => new { label = p.Label, score = p.Score }), Json.Line));
+                await context.Output.WriteLineAsync(JsonSerializer.Serialize(prediction.Ranked().Select(p => new { label = p.Label, score = p.Score }), Json.Line));
             }
 
             return 0;

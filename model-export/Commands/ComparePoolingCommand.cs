@@ -63,7 +63,7 @@ internal static class ComparePoolingCommand
                 }
 
                 context.Progress($"encoding {name} ({data.Count} texts) with {encoderName}");
-                var features = Features.ComputeNamed(package.TextEncoder, [.. data.Select(e => e.Text)], selected, flattenTokens, parse.GetValue(maxTokens), context.Progress, cancellationToken);
+                var features = Features.ComputeNamed(package.Features, [.. data.Select(e => e.Text)], selected, flattenTokens, parse.GetValue(maxTokens), context.Progress, cancellationToken);
                 if (cached is not null)
                 {
                     WriteCache(cached, features);

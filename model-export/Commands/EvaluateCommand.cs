@@ -27,7 +27,7 @@ internal static class EvaluateCommand
             var predicted = new List<int>(examples.Count);
             await foreach (var prediction in classifier.ClassifyAsync(examples.Select(e => e.Text), headName, cancellationToken))
             {
-                predicted.Add(Array.IndexOf(labels, prediction[0].Label));
+                predicted.Add(prediction.Best);
             }
 
             var report = ClassificationReport.Create(labels, truth, predicted);

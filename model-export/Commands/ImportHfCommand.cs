@@ -6,7 +6,6 @@ using Microsoft.ML.OnnxRuntime;
 using ModelExport.Importing;
 using ModelExport.Training;
 using Serverless.Classifier;
-using Serverless.Classifier.Inference;
 using Serverless.Classifier.Model;
 
 namespace ModelExport.Commands;
@@ -57,8 +56,8 @@ internal static class ImportHfCommand
                 SchemaVersion = ModelManifest.CurrentSchemaVersion,
                 Name = parse.GetValue(name) ?? Path.GetFileName(source),
                 Version = parse.GetValue(version)!,
-                Encoder = encoder with { Sha256 = await PackageFiles.Sha256Async(Path.Combine(outDirectory, "encoder.onnx"), cancellationToken) },
-                Tokenizer = hf.Tokenizer with { Sha256 = await PackageFiles.Sha256Async(Path.Combine(outDirectory, "vocab.txt"), cancellationToken) },
+                Encoder = encoder with { Sha256 = await ModelPackage.Sha256Async(Path.Combine(outDirectory, "encoder.onnx"), cancellationToken) },
+                Tokenizer = hf.Tokenizer with { Sha256 = await ModelPackage.Sha256Async(Path.Combine(outDirectory, "vocab.txt"), cancellationToken) },
                 Heads =
                 [
                     new HeadManifest
@@ -76,12 +75,10 @@ internal static class ImportHfCommand
                 ],
                 DefaultHead = head,
             };
-            await File.WriteAllTextAsync(Path.Combine(outDirectory, ModelManifest.FileName), ModelManifestJson.Serialize(manifest) + "\n", cancellationToken);
+            await ModelPackage.WriteManifestAsync(outDirectory, manifest, cancellationToken);
 
             // The runtime's own checks (hashes, names, widths, labels, special tokens, a warm-up run) on what was written.
-            using (await ClassifierModel.LoadAsync(outDirectory, new OnnxSessionFactory(new ClassifierOptions(), NullLogger.Instance), NullLogger.Instance, cancellationToken))
-            {
-            }
+            await ModelPackage.VerifyAsync(outDirectory, new ClassifierOptions(), NullLogger.Instance, cancellationToken);
 
             await context.Output.WriteLineAsync(JsonSerializer.Serialize(
                 new { model = manifest.Name, version = manifest.Version, modelType = hf.ModelType, head, labels = hf.Labels, activation = hf.Activation, maxLength = hf.Tokenizer.MaxLength, tokenTypeIds = encoder.TokenTypeIds is not null },

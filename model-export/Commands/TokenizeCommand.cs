@@ -17,7 +17,7 @@ internal static class TokenizeCommand
             using var package = await EncoderPackage.OpenAsync(parse.GetValue(model)!, context.Logger, cancellationToken);
             foreach (var text in context.Texts(parse.GetValue(texts)))
             {
-                var ids = package.TextEncoder.Tokenizer.Encode(text).Ids;
+                var ids = package.Features.Tokenizer.Encode(text).Ids;
                 await context.Output.WriteLineAsync(JsonSerializer.Serialize(new { ids }, Json.Line));
             }
 

@@ -87,8 +87,8 @@ internal static class TrainHeadCommand
     internal static FeatureSet Featurize(
         EncoderPackage package, IReadOnlyList<LabelledExample> data, string[] labels, Pooling pooling, int maxTokens, CommandContext context, CancellationToken cancellationToken)
     {
-        var features = Features.Compute(package.TextEncoder, [.. data.Select(e => e.Text)], [pooling], maxTokens, context.Progress, cancellationToken)[pooling];
-        return new FeatureSet(features, LabelIndices(data, labels), package.TextEncoder.HiddenSize);
+        var features = Features.Compute(package.Features, [.. data.Select(e => e.Text)], [pooling], maxTokens, context.Progress, cancellationToken)[pooling];
+        return new FeatureSet(features, LabelIndices(data, labels), package.Features.HiddenSize);
     }
 
     internal static int[] LabelIndices(IReadOnlyList<LabelledExample> data, string[] labels) =>

@@ -15,13 +15,13 @@ internal sealed class EncoderPackage : IDisposable
     public const string EncoderFile = "encoder.onnx";
     public const string VocabularyFile = "vocab.txt";
 
-    private EncoderPackage(string directory, EncoderManifest encoder, TokenizerManifest tokenizer, ModelManifest? manifest, TextEncoder textEncoder)
+    private EncoderPackage(string directory, EncoderManifest encoder, TokenizerManifest tokenizer, ModelManifest? manifest, FeatureExtractor features)
     {
         Directory = directory;
         Encoder = encoder;
         Tokenizer = tokenizer;
         Manifest = manifest;
-        TextEncoder = textEncoder;
+        Features = features;
     }
 
     /// <summary>The default model package copied next to the tool (models/default, built from NuGet).</summary>
@@ -36,7 +36,8 @@ internal sealed class EncoderPackage : IDisposable
     /// <summary>The folder's manifest, when it is a model package.</summary>
     public ModelManifest? Manifest { get; }
 
-    public TextEncoder TextEncoder { get; }
+    /// <summary>The tokenizer and encoder session, for features.</summary>
+    public FeatureExtractor Features { get; }
 
     public static async Task<EncoderPackage> OpenAsync(string directory, ILogger logger, CancellationToken cancellationToken)
     {
@@ -47,7 +48,7 @@ internal sealed class EncoderPackage : IDisposable
         var manifestPath = Path.Combine(directory, ModelManifest.FileName);
         if (File.Exists(manifestPath))
         {
-            manifest = await ModelManifestJson.ReadAsync(manifestPath, cancellationToken).ConfigureAwait(false);
+            manifest = await ModelPackage.ReadManifestAsync(directory, cancellationToken).ConfigureAwait(false);
             (encoder, tokenizer) = (manifest.Encoder, manifest.Tokenizer);
         }
         else if (File.Exists(Path.Combine(directory, EncoderFile)) && File.Exists(Path.Combine(directory, VocabularyFile)))
@@ -55,13 +56,13 @@ internal sealed class EncoderPackage : IDisposable
             encoder = new EncoderManifest
             {
                 File = EncoderFile,
-                Sha256 = await PackageFiles.Sha256Async(Path.Combine(directory, EncoderFile), cancellationToken).ConfigureAwait(false),
+                Sha256 = await ModelPackage.Sha256Async(Path.Combine(directory, EncoderFile), cancellationToken).ConfigureAwait(false),
                 HiddenSize = ReadHiddenSize(Path.Combine(directory, EncoderFile)),
             };
             tokenizer = new TokenizerManifest
             {
                 File = VocabularyFile,
-                Sha256 = await PackageFiles.Sha256Async(Path.Combine(directory, VocabularyFile), cancellationToken).ConfigureAwait(false),
+                Sha256 = await ModelPackage.Sha256Async(Path.Combine(directory, VocabularyFile), cancellationToken).ConfigureAwait(false),
             };
             using var probe = new InferenceSession(Path.Combine(directory, EncoderFile));
             if (!probe.InputMetadata.ContainsKey(encoder.TokenTypeIds!))
@@ -75,12 +76,11 @@ internal sealed class EncoderPackage : IDisposable
                 $"'{directory}' is neither a model package ({ModelManifest.FileName}) nor an encoder folder ({EncoderFile} and {VocabularyFile}).");
         }
 
-        var sessions = new OnnxSessionFactory(new ClassifierOptions(), logger);
-        var textEncoder = await TextEncoder.LoadAsync(directory, encoder, tokenizer, sessions, logger, cancellationToken).ConfigureAwait(false);
-        return new EncoderPackage(directory, encoder, tokenizer, manifest, textEncoder);
+        var features = await FeatureExtractor.OpenAsync(directory, encoder, tokenizer, new ClassifierOptions(), logger, cancellationToken).ConfigureAwait(false);
+        return new EncoderPackage(directory, encoder, tokenizer, manifest, features);
     }
 
-    public void Dispose() => TextEncoder.Dispose();
+    public void Dispose() => Features.Dispose();
 
     private static int ReadHiddenSize(string path)
     {

@@ -31,7 +31,7 @@ internal static class ModelPackageWriter
 
         // Heads already in the output package are kept; heads of the encoder's package are not (their files are not copied).
         var existingPath = Path.Combine(outDirectory, ModelManifest.FileName);
-        var existing = File.Exists(existingPath) ? await ModelManifestJson.ReadAsync(existingPath, cancellationToken).ConfigureAwait(false) : null;
+        var existing = File.Exists(existingPath) ? await ModelPackage.ReadManifestAsync(outDirectory, cancellationToken).ConfigureAwait(false) : null;
         var heads = (existing?.Heads ?? []).Where(h => h.Name != head.Name).Append(head).ToList();
         var manifest = new ModelManifest
         {
@@ -43,7 +43,7 @@ internal static class ModelPackageWriter
             Heads = heads,
             DefaultHead = existing is not null && heads.Any(h => h.Name == existing.DefaultHead) ? existing.DefaultHead : head.Name,
         };
-        await File.WriteAllTextAsync(existingPath, ModelManifestJson.Serialize(manifest) + "\n", cancellationToken).ConfigureAwait(false);
+        await ModelPackage.WriteManifestAsync(outDirectory, manifest, cancellationToken).ConfigureAwait(false);
         return manifest;
     }
 }

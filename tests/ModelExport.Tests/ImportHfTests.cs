@@ -1,10 +1,9 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.ML.OnnxRuntime;
 using ModelExport.Importing;
 using ModelExport.Training;
 using Serverless.Classifier;
-using Serverless.Classifier.Inference;
 using Serverless.Classifier.Model;
 
 namespace ModelExport.Tests;
@@ -72,8 +71,10 @@ public sealed class ImportHfTests : IDisposable
 
         // The tiny encoder's [CLS] state is embedding row 2 ([CLS] is line 3 of the vocabulary): the package's logits
         // for any text must be the checkpoint head's logits for that row.
-        using var model = await ClassifierModel.LoadAsync(package, new OnnxSessionFactory(new ClassifierOptions(), NullLogger.Instance), NullLogger.Instance, CancellationToken.None);
-        var logits = model.Score([model.Tokenizer.Encode("good movies!").Ids], [.. model.Heads.Values], 4096, 32, CancellationToken.None)[0];
+        await using var services = ServingServices.Create(options => options.ModelPath = package);
+        var raw = await services.GetRequiredService<ITextClassifier>().ClassifyAsync(
+            new ClassificationRequest { Texts = ["good movies!"], FunctionToApply = Activation.None }, TestContext.Token);
+        var logits = raw.Texts[0].Scores;
         var cls = TinyEncoder.Embeddings(Vocabulary, Hidden).AsSpan(2 * Hidden, Hidden).ToArray();
         var expected = HfCheckpoint.Read(Checkpoint(folder)).Head.Logits(cls, 1);
         Assert.All(expected.Zip(logits), pair => Assert.True(Math.Abs(pair.First - pair.Second) <= 1e-5f, $"{pair.First} vs {pair.Second}"));

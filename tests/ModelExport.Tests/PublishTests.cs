@@ -1,73 +1,66 @@
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 using Serverless.Classifier;
-using Serverless.Classifier.Inference;
-using Serverless.Classifier.LocalHost;
-using Serverless.Classifier.Model;
-using Serverless.Classifier.Storage;
 
 namespace ModelExport.Tests;
 
 /// <summary><c>publish</c> and <c>promote</c> against a real Azurite, read back by the service's blob model store.</summary>
-public sealed class PublishTests : IAsyncLifetime
+[Collection(StorageCollection.Name)]
+public sealed class PublishTests(AzuriteFixture storage) : IDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "azurite-publish-" + Guid.NewGuid().ToString("N"));
     private readonly string _cache = Path.Combine(Path.GetTempPath(), "publish-cache-" + Guid.NewGuid().ToString("N"));
     private readonly string _name = "cli-" + Guid.NewGuid().ToString("N")[..8];
-    private Azurite? _azurite;
-    private string _connection = string.Empty;
 
-    public async Task InitializeAsync()
+    private string Connection => storage.ConnectionString;
+
+    public void Dispose()
     {
-        _connection = Environment.GetEnvironmentVariable("SERVERLESS_TEST_STORAGE") is { Length: > 0 } configured ? configured : (_azurite = await Azurite.StartAsync(_data, 0, 0, 0, TextWriter.Null, CancellationToken.None)).ConnectionString;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_azurite is not null)
+        if (Directory.Exists(_cache))
         {
-            await _azurite.DisposeAsync();
-        }
-
-        foreach (var directory in new[] { _data, _cache }.Where(Directory.Exists))
-        {
-            Directory.Delete(directory, recursive: true);
+            Directory.Delete(_cache, recursive: true);
         }
     }
 
     [Fact]
     public async Task PublishThenPromote_IsLoadedByTheServicesBlobStore()
     {
-        var (dryExit, dryOutput, _) = await CliRunner.RunAsync(["publish", "--name", _name, "--version", "2.0.0", "--connection", _connection, "--dry-run"]);
-        var container = new BlobServiceClient(_connection).GetBlobContainerClient("models");
+        var (dryExit, dryOutput, _) = await CliRunner.RunAsync(["publish", "--name", _name, "--version", "2.0.0", "--connection", Connection, "--dry-run"]);
+        var container = new BlobServiceClient(Connection).GetBlobContainerClient("models");
         Assert.Equal(0, dryExit);
         Assert.Equal(
             [$"models/{_name}/2.0.0/encoder.onnx", $"models/{_name}/2.0.0/vocab.txt", $"models/{_name}/2.0.0/heads/sentiment.onnx", $"models/{_name}/2.0.0/manifest.json", $"models/{_name}/latest.json"],
             JsonNode.Parse(dryOutput)!["writes"]!.AsArray().Select(w => w!.GetValue<string>()));
         Assert.False(await container.ExistsAsync() && await container.GetBlobClient($"{_name}/latest.json").ExistsAsync());
 
-        var (exitCode, output, error) = await CliRunner.RunAsync(["publish", "--name", _name, "--version", "2.0.0", "--connection", _connection]);
-        var (secondExit, _, _) = await CliRunner.RunAsync(["publish", "--name", _name, "--version", "2.1.0", "--connection", _connection, "--no-promote"]);
+        var (exitCode, output, error) = await CliRunner.RunAsync(["publish", "--name", _name, "--version", "2.0.0", "--connection", Connection]);
+        var (secondExit, _, _) = await CliRunner.RunAsync(["publish", "--name", _name, "--version", "2.1.0", "--connection", Connection, "--no-promote"]);
 
         Assert.True(exitCode == 0, error);
         Assert.Equal(0, secondExit);
         Assert.Equal($"models/{_name}/2.0.0/", JsonNode.Parse(output)!["published"]!.GetValue<string>());
-        var source = new BlobModelSource(container, _name, null, _cache, NullLogger.Instance);
-        Assert.Equal("2.0.0", await source.GetLatestVersionAsync(CancellationToken.None));
-        using var model = await ClassifierModel.LoadAsync(
-            await source.GetPackageDirectoryAsync(CancellationToken.None), new OnnxSessionFactory(new ClassifierOptions(), NullLogger.Instance), NullLogger.Instance, CancellationToken.None);
-        Assert.Equal((_name, "2.0.0"), (model.Manifest.Name, model.Manifest.Version));
+        Assert.Equal((_name, "2.0.0"), await ServedVersionAsync());
 
-        var (promoteExit, _, _) = await CliRunner.RunAsync(["promote", "--name", _name, "--version", "2.1.0", "--connection", _connection]);
+        var (promoteExit, _, _) = await CliRunner.RunAsync(["promote", "--name", _name, "--version", "2.1.0", "--connection", Connection]);
         Assert.Equal(0, promoteExit);
-        Assert.Equal("2.1.0", await new BlobModelSource(container, _name, null, _cache, NullLogger.Instance).GetLatestVersionAsync(CancellationToken.None));
+        Assert.Equal((_name, "2.1.0"), await ServedVersionAsync());
+    }
+
+    /// <summary>The model and version the service's blob source loads now (a fresh classifier, as a new replica would).</summary>
+    private async Task<(string Name, string Version)> ServedVersionAsync()
+    {
+        await using var services = ServingServices.Create(
+            options => (options.ModelName, options.CachePath) = (_name, _cache),
+            services => services.AddSingleton(new BlobServiceClient(Connection)));
+        var classifier = services.GetRequiredService<ITextClassifier>();
+        await classifier.LoadAsync(TestContext.Token);
+        return (classifier.Manifest!.Name, classifier.Manifest.Version);
     }
 
     [Fact]
     public async Task Promote_UnpublishedVersion_ExitsOneAndLeavesLatestAlone()
     {
-        var (exitCode, _, error) = await CliRunner.RunAsync(["promote", "--name", _name, "--version", "9.9.9", "--connection", _connection]);
+        var (exitCode, _, error) = await CliRunner.RunAsync(["promote", "--name", _name, "--version", "9.9.9", "--connection", Connection]);
 
         Assert.Equal(1, exitCode);
         Assert.Contains($"error (ModelUnavailable): 'models/{_name}/9.9.9/manifest.json' does not exist; publish version '9.9.9' before promoting it.", error, StringComparison.Ordinal);

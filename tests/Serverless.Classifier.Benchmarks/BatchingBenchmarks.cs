@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using Serverless.Classifier.Inference;
 using Serverless.Classifier.Model;
 
 namespace Serverless.Classifier.Benchmarks;
@@ -28,16 +27,13 @@ public class BatchingBenchmarks
     [Benchmark(Baseline = true)]
     public int ArrivalOrderBatchesOf32()
     {
-        var hidden = _model.Encoder.HiddenSize;
+        var hidden = _model.Features.HiddenSize;
         var pooled = new float[_ids.Length * hidden];
         var offset = 0;
         foreach (var chunk in _ids.Chunk(32))
         {
-            _model.Encoder.Encoder.EncodeStates(
-                chunk,
-                _model.Tokenizer.PadId,
-                (states, lengths, sequenceLength) => PoolingMath.Pool(states, lengths, sequenceLength, hidden, Pooling.Cls, pooled.AsSpan(offset * hidden, chunk.Length * hidden)),
-                CancellationToken.None);
+            using var batch = _model.Features.Session.Run(chunk, _model.Tokenizer.PadId, CancellationToken.None);
+            batch.Pool(Pooling.Cls, pooled.AsSpan(offset * hidden, chunk.Length * hidden));
             offset += chunk.Length;
         }
 
@@ -46,9 +42,9 @@ public class BatchingBenchmarks
 
     [Benchmark]
     public int LengthSortedUnderTokenBudget() =>
-        _model.Encoder.Pool(_ids, [Pooling.Cls], maxBatchTokens: 4096, maxBatchSize: 32, CancellationToken.None)[Pooling.Cls].Length;
+        _model.Features.Pool(_ids, [Pooling.Cls], maxBatchTokens: 4096, maxBatchSize: 32, CancellationToken.None)[Pooling.Cls].Length;
 
     [Benchmark]
     public int OneAtATime() =>
-        _model.Encoder.Pool(_ids, [Pooling.Cls], maxBatchTokens: 4096, maxBatchSize: 1, CancellationToken.None)[Pooling.Cls].Length;
+        _model.Features.Pool(_ids, [Pooling.Cls], maxBatchTokens: 4096, maxBatchSize: 1, CancellationToken.None)[Pooling.Cls].Length;
 }

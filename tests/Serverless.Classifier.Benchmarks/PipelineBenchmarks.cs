@@ -30,7 +30,7 @@ public class PipelineBenchmarks
         _model = BenchmarkData.LoadModel();
         _head = _model.Heads[_model.Manifest.DefaultHead];
         _ids = [.. _texts.Select(t => _model.Tokenizer.Encode(t).Ids)];
-        _pooled = _model.Encoder.Pool(_ids, [Pooling.Cls], 4096, 32, CancellationToken.None)[Pooling.Cls];
+        _pooled = _model.Features.Pool(_ids, [Pooling.Cls], 4096, 32, CancellationToken.None)[Pooling.Cls];
         _services = BenchmarkData.Services();
         _classifier = _services.GetRequiredService<ITextClassifier>();
         _classifier.LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
@@ -57,7 +57,7 @@ public class PipelineBenchmarks
     }
 
     [Benchmark]
-    public float[] Encode() => _model.Encoder.Pool(_ids, [Pooling.Cls], 4096, 32, CancellationToken.None)[Pooling.Cls];
+    public float[] Encode() => _model.Features.Pool(_ids, [Pooling.Cls], 4096, 32, CancellationToken.None)[Pooling.Cls];
 
     [Benchmark]
     public float[] Head() => _head.Logits(_pooled, BatchSize, CancellationToken.None);

@@ -23,14 +23,15 @@ internal sealed class FakeTextClassifier : ITextClassifier
             throw Failure;
         }
 
-        var predictions = request.Texts
-            .Select(t => (IReadOnlyList<LabelScore>)(t.Contains("love", StringComparison.Ordinal)
-                ? [new LabelScore("positive", 0.9f), new LabelScore("negative", 0.1f)]
-                : [new LabelScore("negative", 0.8f), new LabelScore("positive", 0.2f)]))
+        // Label order: negative, positive.
+        var texts = request.Texts
+            .Select(t => new TextScores(t.Contains("love", StringComparison.Ordinal) ? [0.1f, 0.9f] : [0.8f, 0.2f], null))
             .ToList();
         return Task.FromResult(new ClassificationResult
         {
-            Predictions = predictions,
+            Labels = ["negative", "positive"],
+            Texts = texts,
+            Activation = Activation.Softmax,
             ModelName = "fake",
             ModelVersion = "9.9.9",
             Head = request.Head ?? "sentiment",
@@ -39,6 +40,9 @@ internal sealed class FakeTextClassifier : ITextClassifier
             InferenceMs = 1.75,
         });
     }
+
+    public Task<PinnedModel> PinModelAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new PinnedModel(Manifest ?? SampleManifest(), ExecutionProvider ?? "cpu", ClassifyAsync, () => { }));
 
     public static ModelManifest SampleManifest() => new()
     {

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Serverless.Classifier.Api;
+using Serverless.Classifier.Hosting.Http;
 
 namespace Serverless.Classifier.Functions.Tests;
 
@@ -28,13 +28,15 @@ public sealed class HttpFunctionTests
         var body = ReadJson(context)!.AsArray();
         Assert.Equal("positive", body[0]![0]!["label"]!.GetValue<string>());
         Assert.Equal("negative", body[1]![0]!["label"]!.GetValue<string>());
+        // top_k 1: one label per input, the best.
+        Assert.All(body, entry => Assert.Single(entry!.AsArray()));
         Assert.Equal("fake", context.Response.Headers["x-model-name"].ToString());
         Assert.Equal("9.9.9", context.Response.Headers["x-model-version"].ToString());
         Assert.Equal("0.250", context.Response.Headers["x-tokenize-ms"].ToString());
         Assert.Equal("0.500", context.Response.Headers["x-queue-ms"].ToString());
         Assert.Equal("1.750", context.Response.Headers["x-inference-ms"].ToString());
         var request = _classifier.LastRequest!;
-        Assert.Equal((1, Model.Activation.Sigmoid, false, "sentiment"), (request.TopK, request.FunctionToApply, request.Truncation, request.Head));
+        Assert.Equal((Model.Activation.Sigmoid, false, "sentiment"), (request.FunctionToApply, request.Truncation, request.Head));
     }
 
     [Fact]

@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Classifier.Hosting.Http;
 using Serverless.Classifier.Storage;
 
 namespace Serverless.Classifier.LocalHost.Tests;
@@ -20,6 +23,15 @@ public sealed class HttpTests(LocalHostFixture host) : IClassFixture<LocalHostFi
         Assert.Equal(["positive", "negative"], body.Select(entry => entry![0]!["label"]!.GetValue<string>()));
         Assert.Equal(host.ModelName, response.Headers.GetValues("x-model-name").Single());
         Assert.All(new[] { "x-model-version", "x-tokenize-ms", "x-queue-ms", "x-inference-ms" }, h => Assert.Single(response.Headers.GetValues(h)));
+    }
+
+    [Fact]
+    public void Endpoints_AreTheRouteTable()
+    {
+        var endpoints = host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => $"{Assert.Single(e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods)} /{e.RoutePattern.RawText!.TrimStart('/')} {e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName}");
+
+        Assert.Equal(ClassifierRoutes.All.Select(r => $"{r.Method} {r.Path} {r.FunctionName}").Order(StringComparer.Ordinal), endpoints.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -81,7 +93,7 @@ public sealed class HttpTests(LocalHostFixture host) : IClassFixture<LocalHostFi
             }
         })).ToArray();
 
-        await ModelPublisher.PublishAsync(host.Blobs.GetBlobContainerClient("models"), LocalHostFixture.DefaultModel, host.ModelName, "1.0.1", promote: true, CancellationToken.None);
+        await ModelPublisher.PublishAsync(host.Blobs.GetBlobContainerClient("models"), TestPaths.DefaultModel, host.ModelName, "1.0.1", promote: true, CancellationToken.None);
         await LocalHostFixture.WaitUntilAsync(() => Task.FromResult(statuses.Any(s => s.Version == "1.0.1")), TimeSpan.FromMinutes(2), "version 1.0.1 to be served");
         await Task.Delay(500);
         await stop.CancelAsync();

@@ -4,7 +4,8 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Serverless.Classifier.Jobs;
+using Serverless.Classifier.Hosting;
+using Serverless.Classifier.Hosting.Jobs;
 
 namespace Serverless.Classifier.LocalHost.Tests;
 
@@ -59,7 +60,7 @@ public sealed class JobResumeTests(AzuriteFixture storage)
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = storage.ConnectionString,
-            ["Classifier:ModelPath"] = LocalHostFixture.DefaultModel,
+            ["Classifier:ModelPath"] = TestPaths.DefaultModel,
             ["ClassifyQueueName"] = queueName,
             ["Jobs:ChunkSize"] = "100",
             ["Jobs:MaxInvocationSeconds"] = maxInvocationSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -37,16 +37,18 @@ public sealed class LocalHostFixture : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>The running host's services.</summary>
+    public IServiceProvider Services => _app!.Services;
+
     public BlobServiceClient Blobs => new(_storage.ConnectionString);
 
     public QueueClient Queue(string name) => new(_storage.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
-    public static string DefaultModel => Path.Combine(AppContext.BaseDirectory, "models", "default");
 
     public async Task InitializeAsync()
     {
         var models = Blobs.GetBlobContainerClient("models");
-        await ModelPublisher.PublishAsync(models, DefaultModel, ModelName, "1.0.0", promote: true, CancellationToken.None);
+        await ModelPublisher.PublishAsync(models, TestPaths.DefaultModel, ModelName, "1.0.0", promote: true, CancellationToken.None);
         _app = await LocalHostApp.BuildAsync(
             ["--urls", "http://127.0.0.1:0"],
             new Dictionary<string, string?>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +9,7 @@ public sealed class LogEventTests
     [Fact]
     public async Task LoadAsync_CudaConfiguredOnCpuBuild_FallsBackToCpuAndLogsWhy()
     {
-        var sink = new CapturingLoggerProvider();
+        var sink = new LogCapture();
         await using var services = Build(sink, options => options.ExecutionProvider = "cuda");
         var classifier = services.GetRequiredService<ITextClassifier>();
 
@@ -28,7 +27,7 @@ public sealed class LogEventTests
     [Fact]
     public async Task LoadAsync_BrokenPackage_LogsModelLoadFailedAsError()
     {
-        var sink = new CapturingLoggerProvider();
+        var sink = new LogCapture();
         using var package = TemporaryPackage.CopyOfDefaultModel();
         File.Delete(Path.Combine(package.Directory, "vocab.txt"));
         await using var services = Build(sink, options => options.ModelPath = package.Directory);
@@ -40,7 +39,7 @@ public sealed class LogEventTests
         Assert.Contains("(ModelInvalid)", failed.Message, StringComparison.Ordinal);
     }
 
-    private static ServiceProvider Build(CapturingLoggerProvider sink, Action<ClassifierOptions> configure)
+    private static ServiceProvider Build(LogCapture sink, Action<ClassifierOptions> configure)
     {
         var services = new ServiceCollection();
         services.AddLogging(builder => builder.AddProvider(sink).SetMinimumLevel(LogLevel.Trace));
@@ -50,29 +49,5 @@ public sealed class LogEventTests
             configure(options);
         });
         return services.BuildServiceProvider();
-    }
-
-    private sealed record Entry(int EventId, LogLevel Level, string Message);
-
-    private sealed class CapturingLoggerProvider : ILoggerProvider
-    {
-        public ConcurrentQueue<Entry> Entries { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(Entries);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ConcurrentQueue<Entry> entries) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                entries.Enqueue(new Entry(eventId.Id, logLevel, formatter(state, exception)));
-        }
     }
 }

@@ -17,22 +17,24 @@ public sealed class TextClassifierTests(DefaultModelFixture fixture) : IClassFix
     {
         var result = await ClassifyAsync("I love this phone", "Terrible service, never again");
 
-        Assert.Equal(["positive", "negative"], result.Predictions.Select(p => p[0].Label));
-        Assert.All(result.Predictions, p => Assert.True(p[0].Score > 0.9f, $"{p[0].Label} scored {p[0].Score}"));
+        Assert.Equal(["positive", "negative"], Best(result));
+        Assert.All(result.Texts, t => Assert.True(t.Scores.Max() > 0.9f, $"best score {t.Scores.Max()}"));
+        Assert.Equal(["negative", "positive"], result.Labels);
+        Assert.Null(result.Texts[0].Selected);
         Assert.Equal("arctic-xs-sentiment", result.ModelName);
         Assert.Equal("1.0.0", result.ModelVersion);
         Assert.Equal("sentiment", result.Head);
     }
 
     [Fact]
-    public async Task ClassifyAsync_Softmax_ScoresSumToOneSortedHighestFirst()
+    public async Task ClassifyAsync_Softmax_ScoresInLabelOrderSumToOne()
     {
         var result = await ClassifyAsync("It was fine, I guess.");
 
-        var scores = result.Predictions[0];
+        var scores = result.Texts[0].Scores;
         Assert.Equal(2, scores.Count);
-        Assert.Equal(1f, scores.Sum(s => s.Score), 5);
-        Assert.True(scores[0].Score >= scores[1].Score);
+        Assert.Equal(1f, scores.Sum(), 5);
+        Assert.Equal(Activation.Softmax, result.Activation);
     }
 
     [Fact]
@@ -47,7 +49,7 @@ public sealed class TextClassifierTests(DefaultModelFixture fixture) : IClassFix
             Texts = [longer, text, longer + " Still, it overheats.", "ok"],
         });
 
-        AssertSameScores(alone.Predictions[0], batched.Predictions[1]);
+        AssertSameScores(alone.Texts[0].Scores, batched.Texts[1].Scores);
     }
 
     [Fact]
@@ -64,24 +66,23 @@ public sealed class TextClassifierTests(DefaultModelFixture fixture) : IClassFix
 
         for (var i = 0; i < parallel.Length; i++)
         {
-            AssertSameScores(serial[i % texts.Length].Predictions[0], parallel[i].Predictions[0]);
+            AssertSameScores(serial[i % texts.Length].Texts[0].Scores, parallel[i].Texts[0].Scores);
         }
     }
 
     [Fact]
-    public async Task ClassifyAsync_TopKAndFunctionToApply_ShapeTheScores()
+    public async Task ClassifyAsync_FunctionToApply_ShapesTheScores()
     {
         var softmax = await ClassifyAsync("I love it");
-        var top1 = await ClassifyAsync(new ClassificationRequest { Texts = ["I love it"], TopK = 1 });
         var raw = await ClassifyAsync(new ClassificationRequest { Texts = ["I love it"], FunctionToApply = Activation.None });
-        var sigmoid = await ClassifyAsync(new ClassificationRequest { Texts = ["I love it"], FunctionToApply = Activation.Sigmoid, TopK = 5 });
+        var sigmoid = await ClassifyAsync(new ClassificationRequest { Texts = ["I love it"], FunctionToApply = Activation.Sigmoid });
 
-        Assert.Equal(softmax.Predictions[0].Take(1), top1.Predictions[0]);
-        var logits = raw.Predictions[0].ToDictionary(s => s.Label, s => s.Score);
-        var expectedPositive = 1f / (1f + MathF.Exp(logits["negative"] - logits["positive"]));
-        Assert.Equal(expectedPositive, softmax.Predictions[0].Single(s => s.Label == "positive").Score, 5);
-        Assert.All(sigmoid.Predictions[0], s => Assert.Equal(1f / (1f + MathF.Exp(-logits[s.Label])), s.Score, 5));
-        Assert.Equal(2, sigmoid.Predictions[0].Count);
+        var logits = raw.Texts[0].Scores;
+        Assert.Equal(Activation.None, raw.Activation);
+        Assert.Equal(1f / (1f + MathF.Exp(logits[0] - logits[1])), softmax.Texts[0].Scores[1], 5);
+        Assert.Equal(logits.Select(l => 1f / (1f + MathF.Exp(-l))), sigmoid.Texts[0].Scores, new Inference.PoolingMathTests.FloatTolerance(1e-5f));
+        // A softmax head scored with sigmoid has no thresholds: nothing is marked selected.
+        Assert.Null(sigmoid.Texts[0].Selected);
     }
 
     [Fact]
@@ -91,14 +92,13 @@ public sealed class TextClassifierTests(DefaultModelFixture fixture) : IClassFix
 
         var result = await ClassifyAsync(new ClassificationRequest { Texts = [longText] });
 
-        Assert.Equal("positive", result.Predictions[0][0].Label);
+        Assert.Equal(["positive"], Best(result));
     }
 
     public static TheoryData<ClassificationRequest, ClassifierErrorKind, string, string> InvalidRequests => new()
     {
         { new ClassificationRequest { Texts = [] }, ClassifierErrorKind.InvalidInput, "inputs", "inputs is empty" },
         { new ClassificationRequest { Texts = ["ok", null!] }, ClassifierErrorKind.InvalidInput, "inputs[1]", "inputs[1] is null" },
-        { new ClassificationRequest { Texts = ["ok"], TopK = 0 }, ClassifierErrorKind.InvalidInput, "parameters.top_k", "parameters.top_k is 0; it must be at least 1" },
         { new ClassificationRequest { Texts = ["ok"], Head = "topic" }, ClassifierErrorKind.InvalidInput, "parameters.head", "Head 'topic' does not exist in model arctic-xs-sentiment 1.0.0; it has [sentiment]" },
         {
             new ClassificationRequest { Texts = ["fine", string.Join(" ", Enumerable.Repeat("word", 600))], Truncation = false },
@@ -146,7 +146,7 @@ public sealed class TextClassifierTests(DefaultModelFixture fixture) : IClassFix
                 try
                 {
                     var result = await classifier.ClassifyAsync(new ClassificationRequest { Texts = ["I love it", "I hate it"] }, TestContext.Token);
-                    Assert.Equal(["positive", "negative"], result.Predictions.Select(p => p[0].Label));
+                    Assert.Equal(["positive", "negative"], Best(result));
                     Interlocked.Increment(ref completed);
                 }
                 catch (Exception)
@@ -198,12 +198,16 @@ public sealed class TextClassifierTests(DefaultModelFixture fixture) : IClassFix
         Assert.NotEqual(together[0], together[1]);
     }
 
-    private static void AssertSameScores(IReadOnlyList<LabelScore> expected, IReadOnlyList<LabelScore> actual)
+    /// <summary>The best label of each text.</summary>
+    private static string[] Best(ClassificationResult result) =>
+        [.. result.Texts.Select(t => result.Labels[Enumerable.Range(0, t.Scores.Count).MaxBy(i => t.Scores[i])])];
+
+    private static void AssertSameScores(IReadOnlyList<float> expected, IReadOnlyList<float> actual)
     {
-        Assert.Equal(expected.Select(s => s.Label), actual.Select(s => s.Label));
+        Assert.Equal(expected.Count, actual.Count);
         for (var i = 0; i < expected.Count; i++)
         {
-            Assert.True(Math.Abs(expected[i].Score - actual[i].Score) <= Tolerance, $"{expected[i].Label}: {expected[i].Score} vs {actual[i].Score}");
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= Tolerance, $"label {i}: {expected[i]} vs {actual[i]}");
         }
     }
 }

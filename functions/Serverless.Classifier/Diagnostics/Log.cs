@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Serverless.Classifier.Diagnostics;
 
-/// <summary>The classifier's log events. EventIds: 1xxx model load, 2xxx inference, 3xxx HTTP, 4xxx queue. Never logs input text or scores.</summary>
+/// <summary>The classifier's log events. EventIds: 1xxx model load, 2xxx inference (3xxx HTTP and 4xxx jobs are the hosting layer's). Never logs input text or scores.</summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Loading model package from {Source}")]
@@ -46,21 +46,6 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Inference queue full ({QueueLength} waiting); refusing a request")]
     public static partial void Overloaded(ILogger logger, int queueLength);
-
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "HTTP classify request refused ({ErrorKind}, field {Field})")]
-    public static partial void HttpRequestFailed(ILogger logger, ClassifierErrorKind errorKind, string? field);
-
-    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Job {Input} -> {Output} started with model version {ModelVersion} from line {ResumedFromLine}")]
-    public static partial void JobStarted(ILogger logger, string input, string output, string modelVersion, long resumedFromLine);
-
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Job message {MessageId} rejected: {Reason}")]
-    public static partial void JobRejected(ILogger logger, string messageId, string reason);
-
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Job {Output} completed: {LineCount} lines, {ErrorCount} errors, {ElapsedMs} ms")]
-    public static partial void JobCompleted(ILogger logger, string output, long lineCount, long errorCount, long elapsedMs);
-
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Job {Output} out of time after {LineCount} lines; queued a continuation")]
-    public static partial void JobContinued(ILogger logger, string output, long lineCount);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Inference failed ({ErrorKind})")]
     public static partial void InferenceFailed(ILogger logger, ClassifierErrorKind errorKind, Exception exception);

@@ -5,15 +5,12 @@ using Serverless.Classifier.Model;
 namespace Serverless.Classifier.Inference;
 
 /// <summary>
-/// The encoder's ONNX session: token ids in, pooled vectors out. Feeds only the inputs the session declares
+/// The encoder's ONNX session: token ids in, token states out (<see cref="EncodedBatch"/>). Feeds only the inputs the session declares
 /// (DistilBERT has no token_type_ids). Tensor buffers are per call, so concurrent calls never share them; ONNX Runtime's
 /// <c>Run</c> is thread-safe.
 /// </summary>
 internal sealed class EncoderSession : IDisposable
 {
-    /// <summary>Receives a batch's token states <c>[rows, sequence, hidden]</c>, real lengths and padded length.</summary>
-    public delegate void StatesConsumer(ReadOnlySpan<float> states, int[] lengths, int sequenceLength);
-
     private readonly InferenceSession _session;
     private readonly EncoderManifest _manifest;
     private readonly string[] _inputNames;
@@ -32,13 +29,11 @@ internal sealed class EncoderSession : IDisposable
 
     public int HiddenSize => _manifest.HiddenSize;
 
-    /// <summary>Runs one batch and hands its token states to <paramref name="consume"/> while the output is alive.</summary>
+    /// <summary>Runs one batch; the caller disposes the result.</summary>
     /// <param name="rows">Token ids per row, [CLS] first.</param>
     /// <param name="padId">The padding token id.</param>
-    /// <param name="consume">Gets row-major <c>[rows, sequence, hidden]</c> states (valid only during the call), each
-    /// row's real length, and the padded length.</param>
     /// <param name="cancellationToken">Stops a run in progress.</param>
-    public void EncodeStates(IReadOnlyList<int[]> rows, int padId, StatesConsumer consume, CancellationToken cancellationToken)
+    public EncodedBatch Run(IReadOnlyList<int[]> rows, int padId, CancellationToken cancellationToken)
     {
         var batch = rows.Count;
         var sequenceLength = rows.Max(r => r.Length);
@@ -63,17 +58,18 @@ internal sealed class EncoderSession : IDisposable
         using var typesValue = _hasTokenTypeIds ? OrtValue.CreateTensorValueFromMemory(new long[batch * sequenceLength], shape) : null;
         OrtValue[] inputs = _hasTokenTypeIds ? [idsValue, maskValue, typesValue!] : [idsValue, maskValue];
 
-        using var outputs = OnnxRun.Run(_session, _inputNames, inputs, _outputNames, "encoder", cancellationToken);
-        var states = outputs[0].GetTensorDataAsSpan<float>();
+        var outputs = OnnxRun.Run(_session, _inputNames, inputs, _outputNames, "encoder", cancellationToken);
+        var stateCount = outputs[0].GetTensorDataAsSpan<float>().Length;
         var expected = (long)batch * sequenceLength * HiddenSize;
-        if (states.Length != expected)
+        if (stateCount != expected)
         {
+            outputs.Dispose();
             ClassifierThrow.ModelInvalid(
-                $"The encoder's '{_manifest.Output}' has {states.Length} values for a [{batch}, {sequenceLength}] batch; expected [{batch}, {sequenceLength}, {HiddenSize}] = {expected}. " +
+                $"The encoder's '{_manifest.Output}' has {stateCount} values for a [{batch}, {sequenceLength}] batch; expected [{batch}, {sequenceLength}, {HiddenSize}] = {expected}. " +
                 "The manifest's encoder.hiddenSize does not match the model: re-export the package.");
         }
 
-        consume(states, lengths, sequenceLength);
+        return new EncodedBatch(outputs, lengths, sequenceLength, HiddenSize);
     }
 
     public void Dispose() => _session.Dispose();

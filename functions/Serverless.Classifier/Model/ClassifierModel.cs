@@ -7,17 +7,17 @@ using Serverless.Classifier.Tokenization;
 namespace Serverless.Classifier.Model;
 
 /// <summary>
-/// One loaded model package: the text encoder and the head sessions, checked against the manifest.
+/// One loaded model package: the feature extractor (tokenizer and encoder session) and the head sessions, checked against the manifest.
 /// Thread-safe for inference; disposed once no request uses it (see TextClassifier).
 /// </summary>
 internal sealed class ClassifierModel : IDisposable
 {
     private readonly ILogger _logger;
 
-    private ClassifierModel(ModelManifest manifest, TextEncoder encoder, Dictionary<string, HeadSession> heads, string executionProvider, ILogger logger)
+    private ClassifierModel(ModelManifest manifest, FeatureExtractor features, Dictionary<string, HeadSession> heads, string executionProvider, ILogger logger)
     {
         Manifest = manifest;
-        Encoder = encoder;
+        Features = features;
         Heads = heads;
         ExecutionProvider = executionProvider;
         _logger = logger;
@@ -25,9 +25,10 @@ internal sealed class ClassifierModel : IDisposable
 
     public ModelManifest Manifest { get; }
 
-    public TextEncoder Encoder { get; }
+    /// <summary>The tokenizer and the encoder session.</summary>
+    public FeatureExtractor Features { get; }
 
-    public WordPieceTextTokenizer Tokenizer => Encoder.Tokenizer;
+    public WordPieceTextTokenizer Tokenizer => Features.Tokenizer;
 
     public IReadOnlyDictionary<string, HeadSession> Heads { get; }
 
@@ -44,14 +45,14 @@ internal sealed class ClassifierModel : IDisposable
         var manifest = await ModelManifestJson.ReadAsync(Path.Combine(directory, ModelManifest.FileName), cancellationToken).ConfigureAwait(false);
         foreach (var head in manifest.Heads)
         {
-            await TextEncoder.VerifyHashAsync(directory, head.File, head.Sha256, cancellationToken).ConfigureAwait(false);
+            await PackageFiles.VerifyAsync(directory, head.File, head.Sha256, cancellationToken).ConfigureAwait(false);
         }
 
         var disposables = new List<IDisposable>();
         try
         {
-            var encoder = await TextEncoder.LoadAsync(directory, manifest.Encoder, manifest.Tokenizer, sessions, logger, cancellationToken).ConfigureAwait(false);
-            disposables.Add(encoder);
+            var features = await FeatureExtractor.OpenAsync(directory, manifest.Encoder, manifest.Tokenizer, sessions, logger, cancellationToken).ConfigureAwait(false);
+            disposables.Add(features);
             var heads = new Dictionary<string, HeadSession>(StringComparer.Ordinal);
             foreach (var head in manifest.Heads)
             {
@@ -60,9 +61,9 @@ internal sealed class ClassifierModel : IDisposable
                 heads.Add(head.Name, session);
             }
 
-            var model = new ClassifierModel(manifest, encoder, heads, sessions.Provider, logger);
+            var model = new ClassifierModel(manifest, features, heads, sessions.Provider, logger);
             // The warm-up checks the real output width (dimensions are often symbolic) and takes the slow first run.
-            model.Score([[encoder.Tokenizer.ClsId, encoder.Tokenizer.SepId]], [.. heads.Values], int.MaxValue, 1, cancellationToken);
+            model.Score([[features.Tokenizer.ClsId, features.Tokenizer.SepId]], [.. heads.Values], int.MaxValue, 1, cancellationToken);
             Log.ModelLoaded(logger, manifest.Name, manifest.Version, heads.Count, manifest.Encoder.HiddenSize, model.ExecutionProvider, stopwatch.ElapsedMilliseconds);
             return model;
         }
@@ -77,7 +78,7 @@ internal sealed class ClassifierModel : IDisposable
     /// <returns>Per head (in the order given), row-major <c>[inputs, labels]</c>.</returns>
     public float[][] Score(IReadOnlyList<int[]> inputs, IReadOnlyList<HeadSession> heads, int maxBatchTokens, int maxBatchSize, CancellationToken cancellationToken)
     {
-        var pooled = Encoder.Pool(inputs, [.. heads.Select(h => h.Manifest.Pooling).Distinct()], maxBatchTokens, maxBatchSize, cancellationToken);
+        var pooled = Features.Pool(inputs, [.. heads.Select(h => h.Manifest.Pooling).Distinct()], maxBatchTokens, maxBatchSize, cancellationToken);
         return [.. heads.Select(head => head.Logits(pooled[head.Manifest.Pooling], inputs.Count, cancellationToken))];
     }
 
@@ -89,7 +90,7 @@ internal sealed class ClassifierModel : IDisposable
         }
 
         IsDisposed = true;
-        Encoder.Dispose();
+        Features.Dispose();
         foreach (var head in Heads.Values)
         {
             head.Dispose();

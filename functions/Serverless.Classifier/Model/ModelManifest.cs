@@ -1,7 +1,7 @@
 namespace Serverless.Classifier.Model;
 
 /// <summary>
-/// <c>manifest.json</c>, the contract between model-export and the runtime (DESIGN.md section 1): what the files of a
+/// <c>manifest.json</c>, the contract between model-export and the runtime (docs/architecture.md): what the files of a
 /// model package are, their hashes, tensor names, sizes, tokenizer flags and, per head, labels, pooling and activation.
 /// Serialized as camelCase JSON with enums as lower-case strings (<see cref="ModelManifestJson"/>).
 /// </summary>

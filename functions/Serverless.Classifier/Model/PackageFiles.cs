@@ -21,4 +21,22 @@ internal static class PackageFiles
     /// <summary>Lower-case hex SHA-256 of a stream, read to its end.</summary>
     public static async Task<string> Sha256Async(Stream stream, CancellationToken cancellationToken) =>
         Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Checks a package file against its manifest hash.</summary>
+    public static async Task VerifyAsync(string directory, string file, string expected, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(directory, file);
+        if (!File.Exists(path))
+        {
+            ClassifierThrow.ModelInvalid($"The manifest lists '{file}' but the package at '{directory}' has no such file; re-publish the whole package.");
+        }
+
+        var actual = await Sha256Async(path, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(actual, expected, StringComparison.Ordinal))
+        {
+            ClassifierThrow.ModelInvalid(
+                $"'{file}' has sha256 {actual} but the manifest declares {expected}: the file is corrupt, partly copied or from another package. " +
+                "Re-download or re-publish the package.");
+        }
+    }
 }

@@ -9,7 +9,7 @@ namespace Serverless.Classifier.Storage;
 /// lists (each checked against its hash before upload), the manifest last, then checks what was uploaded, and only
 /// then (when promoting) rewrites <c>&lt;name&gt;/latest.json</c>, so a reader never sees a half-published version.
 /// </summary>
-internal static class ModelPublisher
+public static class ModelPublisher
 {
     /// <summary>The blobs a publish writes, in order (manifest after the files it lists; latest.json last).</summary>
     public static async Task<IReadOnlyList<string>> PlanAsync(string packageDirectory, string? name, string? version, CancellationToken cancellationToken)

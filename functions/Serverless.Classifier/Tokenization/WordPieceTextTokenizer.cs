@@ -10,7 +10,7 @@ namespace Serverless.Classifier.Tokenization;
 /// <see cref="BertPreTokenizer"/> and Microsoft.ML.Tokenizers' WordPiece model, then [CLS] … [SEP] are added.
 /// Immutable and thread-safe.
 /// </summary>
-internal sealed class WordPieceTextTokenizer
+public sealed class WordPieceTextTokenizer
 {
     private const string ContinuingSubwordPrefix = "##";
 
@@ -36,14 +36,19 @@ internal sealed class WordPieceTextTokenizer
     /// <summary>Maximum ids per input, [CLS] and [SEP] included.</summary>
     public int MaxLength { get; }
 
+    /// <summary>The id of [CLS] (first of every input).</summary>
     public int ClsId { get; }
 
+    /// <summary>The id of [SEP] (last of every input).</summary>
     public int SepId { get; }
 
+    /// <summary>The id of [PAD].</summary>
     public int PadId { get; }
 
+    /// <summary>The id of [UNK].</summary>
     public int UnknownId { get; }
 
+    /// <summary>Tokens in the vocabulary.</summary>
     public int VocabularySize { get; }
 
     /// <summary>Loads a vocabulary (one token per line, id = line number) and checks the special tokens are in it.</summary>

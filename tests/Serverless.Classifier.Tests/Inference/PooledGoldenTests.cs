@@ -19,7 +19,7 @@ public sealed class PooledGoldenTests(DefaultModelFixture fixture) : IClassFixtu
             .ToList();
         Assert.Equal(200, rows.Count);
         var model = fixture.TextClassifier.Current!;
-        var encoder = model.Encoder;
+        var encoder = model.Features;
         var inputs = rows.Select(r => encoder.Tokenizer.Encode(r.Text).Ids).ToArray();
 
         var pooled = encoder.Pool(inputs, [Pooling.Cls, Pooling.Mean], maxBatchTokens: 2048, maxBatchSize: 32, TestContext.Token);

@@ -5,8 +5,6 @@ namespace Serverless.Classifier.Tests.Inference;
 
 public sealed class ScoreMathTests
 {
-    private static readonly string[] Labels = ["a", "b", "c"];
-
     [Fact]
     public void Activate_Softmax_SumsToOneAndKeepsOrder()
     {
@@ -29,13 +27,5 @@ public sealed class ScoreMathTests
 
         Assert.Equal([0.5f, 0.8807971f], sigmoid, new PoolingMathTests.FloatTolerance(1e-6f));
         Assert.Equal([0f, 2f], none);
-    }
-
-    [Fact]
-    public void Rank_TopK_SortsHighestFirstAndBreaksTiesByLabelOrder()
-    {
-        var ranked = ScoreMath.Rank([0.2f, 0.4f, 0.4f], Labels, topK: 2);
-
-        Assert.Equal([new LabelScore("b", 0.4f), new LabelScore("c", 0.4f)], ranked);
     }
 }

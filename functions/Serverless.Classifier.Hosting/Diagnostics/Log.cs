@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Serverless.Classifier.Hosting.Diagnostics;
+
+/// <summary>The hosting layer's log events. EventIds: 3xxx HTTP, 4xxx batch jobs (1xxx and 2xxx are the engine's). Never logs input text or scores.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "HTTP classify request refused ({ErrorKind}, field {Field})")]
+    public static partial void HttpRequestFailed(ILogger logger, ClassifierErrorKind errorKind, string? field);
+
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Job {Input} -> {Output} started with model version {ModelVersion} from line {ResumedFromLine}")]
+    public static partial void JobStarted(ILogger logger, string input, string output, string modelVersion, long resumedFromLine);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Job message {MessageId} rejected: {Reason}")]
+    public static partial void JobRejected(ILogger logger, string messageId, string reason);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Job {Output} completed: {LineCount} lines, {ErrorCount} errors, {ElapsedMs} ms")]
+    public static partial void JobCompleted(ILogger logger, string output, long lineCount, long errorCount, long elapsedMs);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Job {Output} out of time after {LineCount} lines; queued a continuation")]
+    public static partial void JobContinued(ILogger logger, string output, long lineCount);
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Serverless.Classifier.Hosting.Diagnostics;
+
+namespace Serverless.Classifier.Hosting.Http;
+
+/// <summary>
+/// The HTTP API (docs/architecture.md), host-neutral: the Functions app and the local host call these handlers with
+/// the request's <see cref="HttpContext"/>, and each writes the whole response. Errors map to problem details in
+/// <see cref="Problems.Map"/>; nothing here throws for bad input.
+/// </summary>
+public sealed class ClassifierHttpApi(ITextClassifier classifier, IOptions<ClassifierOptions> options, ILogger<ClassifierHttpApi> logger)
+{
+    /// <summary>Response header: the model's name.</summary>
+    public const string ModelNameHeader = "x-model-name";
+    /// <summary>Response header: the model package's version.</summary>
+    public const string ModelVersionHeader = "x-model-version";
+
+    /// <summary>Response header: milliseconds spent tokenizing.</summary>
+    public const string TokenizeMsHeader = "x-tokenize-ms";
+
+    /// <summary>Response header: milliseconds spent waiting in the inference queue.</summary>
+    public const string QueueMsHeader = "x-queue-ms";
+
+    /// <summary>Response header: milliseconds spent in the encoder and head.</summary>
+    public const string InferenceMsHeader = "x-inference-ms";
+
+    /// <summary><c>POST /api/classify</c>.</summary>
+    public async Task ClassifyAsync(HttpContext context)
+    {
+        var cancellationToken = context.RequestAborted;
+        try
+        {
+            if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType)
+                || !(mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase)))
+            {
+                await Problems.WriteAsync(
+                    context, StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType, "Unsupported media type.",
+                    $"Content-Type is '{context.Request.ContentType}'; send the body as application/json.", "Content-Type");
+                return;
+            }
+
+            // Until a model is loaded (the refresh service loads it at start), answer 503 at once rather than hold the
+            // request through a download.
+            if (classifier.Manifest is null)
+            {
+                HostingThrow.ModelUnavailable("No model is loaded yet; retry after the Retry-After delay (GET /api/ready turns 200 when it is).");
+            }
+
+            var body = await ReadBodyAsync(context.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
+            var (request, topK) = ClassifyRequestParser.Parse(body.Span);
+            var result = await classifier.ClassifyAsync(request, cancellationToken);
+
+            var headers = context.Response.Headers;
+            headers[ModelNameHeader] = result.ModelName;
+            headers[ModelVersionHeader] = result.ModelVersion;
+            headers[TokenizeMsHeader] = Milliseconds(result.TokenizeMs);
+            headers[QueueMsHeader] = Milliseconds(result.QueueMs);
+            headers[InferenceMsHeader] = Milliseconds(result.InferenceMs);
+            var payload = result.Texts.Select(text => LabelRanking.Rank(text.Scores, result.Labels, topK));
+            await context.Response.WriteAsJsonAsync(payload, ApiJson.Options, "application/json", cancellationToken);
+        }
+        catch (ClassifierException exception)
+        {
+            Log.HttpRequestFailed(logger, exception.Kind, exception.Field);
+            await Problems.WriteAsync(context, exception);
+        }
+    }
+
+    /// <summary><c>GET /api/health</c>: the process is alive.</summary>
+    public static Task HealthAsync(HttpContext context) =>
+        context.Response.WriteAsJsonAsync(new { status = "alive" }, ApiJson.Options, context.RequestAborted);
+
+    /// <summary><c>GET /api/ready</c>: 200 once a model is loaded, else 503 with Retry-After.</summary>
+    public Task ReadyAsync(HttpContext context)
+    {
+        var manifest = classifier.Manifest;
+        if (manifest is null)
+        {
+            return Problems.WriteAsync(
+                context, StatusCodes.Status503ServiceUnavailable, Problems.Map(ClassifierErrorKind.ModelUnavailable).Type, "Not ready.",
+                "No model is loaded yet; the service retries loading it.", retryAfterSeconds: 10);
+        }
+
+        return context.Response.WriteAsJsonAsync(new { status = "ready", model = manifest.Name, version = manifest.Version }, ApiJson.Options, context.RequestAborted);
+    }
+
+    /// <summary><c>GET /api/models</c>: the model being served, its heads and the execution provider.</summary>
+    public Task ModelsAsync(HttpContext context)
+    {
+        var manifest = classifier.Manifest;
+        if (manifest is null)
+        {
+            return Problems.WriteAsync(context, new ClassifierException(ClassifierErrorKind.ModelUnavailable, "No model is loaded yet; retry shortly."));
+        }
+
+        var description = new
+        {
+            name = manifest.Name,
+            version = manifest.Version,
+            defaultHead = manifest.DefaultHead,
+            maxLength = manifest.Tokenizer.MaxLength,
+            hiddenSize = manifest.Encoder.HiddenSize,
+            executionProvider = classifier.ExecutionProvider,
+            heads = manifest.Heads.Select(h => new
+            {
+                name = h.Name,
+                labels = h.Labels,
+                pooling = h.Pooling.ToString().ToLowerInvariant(),
+                activation = h.Activation.ToString().ToLowerInvariant(),
+                threshold = h.Threshold,
+            }),
+        };
+        return context.Response.WriteAsJsonAsync(description, ApiJson.Options, context.RequestAborted);
+    }
+
+    /// <summary><c>GET /api/openapi.json</c>: an OpenAPI 3 document of these routes.</summary>
+    public static async Task OpenApiAsync(HttpContext context)
+    {
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(OpenApiDocumentFactory.Json, context.RequestAborted);
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            HostingThrow.PayloadTooLarge("body", $"The body has {request.ContentLength} bytes; at most {maxBytes} are allowed. Send fewer or shorter inputs per request.");
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                HostingThrow.PayloadTooLarge("body", $"The body has more than {maxBytes} bytes; at most {maxBytes} are allowed. Send fewer or shorter inputs per request.");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+
+    private static string Milliseconds(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,150 @@
+using System.Text.Json;
+using Serverless.Classifier.Model;
+
+namespace Serverless.Classifier.Hosting.Http;
+
+/// <summary>
+/// Parses the body of <c>POST /api/classify</c>: <c>{"inputs": "text" | ["text", ...], "parameters": {"top_k",
+/// "function_to_apply", "truncation", "head"}}</c>. Every defect is an InvalidInput naming the field.
+/// </summary>
+internal static class ClassifyRequestParser
+{
+    /// <summary>A parsed body: what the engine classifies, and how many labels to show per input.</summary>
+    public sealed record Parsed(ClassificationRequest Request, int? TopK);
+
+    private static readonly string[] Parameters = ["top_k", "function_to_apply", "truncation", "head"];
+
+    public static Parsed Parse(ReadOnlySpan<byte> body)
+    {
+        JsonDocument document;
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 16 });
+            document = JsonDocument.ParseValue(ref reader);
+        }
+        catch (JsonException exception)
+        {
+            throw Invalid("body", $"The body is not valid JSON: {exception.Message}");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid("body", $"The body is a JSON {Describe(root.ValueKind)}; expected an object such as {{\"inputs\": [\"text\"]}}.");
+            }
+
+            if (!root.TryGetProperty("inputs", out var inputs))
+            {
+                throw Invalid("inputs", "inputs is missing; send {\"inputs\": \"text\"} or {\"inputs\": [\"text\", ...]}.");
+            }
+
+            foreach (var property in root.EnumerateObject())
+            {
+                if (property.Name is not ("inputs" or "parameters"))
+                {
+                    throw Invalid(property.Name, $"Unknown field '{property.Name}'; the body has 'inputs' and optionally 'parameters'.");
+                }
+            }
+
+            var texts = inputs.ValueKind switch
+            {
+                JsonValueKind.String => [inputs.GetString()!],
+                JsonValueKind.Array => ReadTexts(inputs),
+                _ => throw Invalid("inputs", $"inputs is a JSON {Describe(inputs.ValueKind)}; expected a string or an array of strings."),
+            };
+
+            var request = new Parsed(new ClassificationRequest { Texts = texts }, TopK: null);
+            return root.TryGetProperty("parameters", out var parameters) ? ApplyParameters(request, parameters) : request;
+        }
+    }
+
+    private static string[] ReadTexts(JsonElement inputs)
+    {
+        var texts = new string[inputs.GetArrayLength()];
+        var index = 0;
+        foreach (var item in inputs.EnumerateArray())
+        {
+            texts[index] = item.ValueKind == JsonValueKind.String
+                ? item.GetString()!
+                : throw Invalid($"inputs[{index}]", $"inputs[{index}] is a JSON {Describe(item.ValueKind)}; every input must be a string.");
+            index++;
+        }
+
+        return texts;
+    }
+
+    private static Parsed ApplyParameters(Parsed request, JsonElement parameters)
+    {
+        if (parameters.ValueKind == JsonValueKind.Null)
+        {
+            return request;
+        }
+
+        if (parameters.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("parameters", $"parameters is a JSON {Describe(parameters.ValueKind)}; expected an object.");
+        }
+
+        foreach (var property in parameters.EnumerateObject())
+        {
+            var field = $"parameters.{property.Name}";
+            var value = property.Value;
+            request = property.Name switch
+            {
+                "top_k" => request with
+                {
+                    TopK = value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var topK) && topK >= 1
+                        ? topK
+                        : throw Invalid(field, value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var small)
+                            ? $"{field} is {small}; it must be at least 1."
+                            : $"{field} must be a whole number of labels, at least 1."),
+                },
+                "function_to_apply" => request with
+                {
+                    Request = request.Request with
+                    {
+                        FunctionToApply = value.ValueKind == JsonValueKind.String && value.GetString() is "softmax" or "sigmoid" or "none"
+                            ? Enum.Parse<Activation>(value.GetString()!, ignoreCase: true)
+                            : throw Invalid(field, $"{field} must be \"softmax\", \"sigmoid\" or \"none\"."),
+                    },
+                },
+                "truncation" => request with
+                {
+                    Request = request.Request with
+                    {
+                        Truncation = value.ValueKind is JsonValueKind.True or JsonValueKind.False
+                            ? value.GetBoolean()
+                            : throw Invalid(field, $"{field} must be true or false."),
+                    },
+                },
+                "head" => request with
+                {
+                    Request = request.Request with
+                    {
+                        Head = value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } head
+                            ? head
+                            : throw Invalid(field, $"{field} must be a head name (GET /api/models lists them)."),
+                    },
+                },
+                _ => throw Invalid(field, $"Unknown parameter '{property.Name}'; parameters are {string.Join(", ", Parameters)}."),
+            };
+        }
+
+        return request;
+    }
+
+    private static ClassifierException Invalid(string field, string message) =>
+        new(ClassifierErrorKind.InvalidInput, message) { Field = field };
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "object",
+        JsonValueKind.Array => "array",
+        JsonValueKind.String => "string",
+        JsonValueKind.Number => "number",
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        _ => "null",
+    };
+}

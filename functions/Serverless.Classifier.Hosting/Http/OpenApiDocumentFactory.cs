@@ -1,0 +1,111 @@
+using Microsoft.OpenApi;
+using Microsoft.OpenApi.Any;
+using Microsoft.OpenApi.Extensions;
+using Microsoft.OpenApi.Models;
+
+namespace Serverless.Classifier.Hosting.Http;
+
+/// <summary>The OpenAPI 3 document of the HTTP API, built once with Microsoft.OpenApi from <see cref="ClassifierRoutes.All"/>.</summary>
+internal static class OpenApiDocumentFactory
+{
+    private static readonly Lazy<string> Document = new(() => Create().SerializeAsJson(OpenApiSpecVersion.OpenApi3_0));
+
+    public static string Json => Document.Value;
+
+    public static OpenApiDocument Create()
+    {
+        var problem = new OpenApiSchema
+        {
+            Type = "object",
+            Description = "RFC 9457 problem details; type is one of urn:serverless-classifier:problem:{invalid-input, payload-too-large, unsupported-media-type, overloaded, model-unavailable, model-invalid, inference-failed}.",
+            Properties = new Dictionary<string, OpenApiSchema>
+            {
+                ["type"] = new() { Type = "string" },
+                ["title"] = new() { Type = "string" },
+                ["status"] = new() { Type = "integer" },
+                ["detail"] = new() { Type = "string" },
+                ["field"] = new() { Type = "string", Description = "The request field at fault, such as inputs[3] or parameters.head." },
+            },
+        };
+        var labelScore = new OpenApiSchema
+        {
+            Type = "object",
+            Properties = new Dictionary<string, OpenApiSchema> { ["label"] = new() { Type = "string" }, ["score"] = new() { Type = "number" } },
+            Required = new HashSet<string> { "label", "score" },
+        };
+        var request = new OpenApiSchema
+        {
+            Type = "object",
+            Required = new HashSet<string> { "inputs" },
+            Properties = new Dictionary<string, OpenApiSchema>
+            {
+                ["inputs"] = new()
+                {
+                    OneOf = [new OpenApiSchema { Type = "string" }, new OpenApiSchema { Type = "array", Items = new OpenApiSchema { Type = "string" } }],
+                    Example = new OpenApiArray { new OpenApiString("I love this phone"), new OpenApiString("Terrible service, never again") },
+                },
+                ["parameters"] = new()
+                {
+                    Type = "object",
+                    Properties = new Dictionary<string, OpenApiSchema>
+                    {
+                        ["top_k"] = new() { Type = "integer", Minimum = 1, Description = "Labels per input, best first (default: all)." },
+                        ["function_to_apply"] = new() { Type = "string", Enum = [new OpenApiString("softmax"), new OpenApiString("sigmoid"), new OpenApiString("none")] },
+                        ["truncation"] = new() { Type = "boolean", Default = new OpenApiBoolean(true), Description = "false: an input over the model's max length is a 400." },
+                        ["head"] = new() { Type = "string", Description = "Head name (default: the model's defaultHead)." },
+                    },
+                },
+            },
+        };
+
+        static OpenApiResponse Problem(string description) => new()
+        {
+            Description = description,
+            Content = new Dictionary<string, OpenApiMediaType> { [Problems.ContentType] = new() { Schema = new OpenApiSchema { Reference = new OpenApiReference { Type = ReferenceType.Schema, Id = "Problem" } } } },
+        };
+
+        static OpenApiResponse Json(string description, OpenApiSchema? schema = null) => new()
+        {
+            Description = description,
+            Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema ?? new OpenApiSchema { Type = "object" } } },
+        };
+
+        var responses = new Dictionary<string, OpenApiResponses>
+        {
+            [ClassifierRoutes.Classify] = new()
+            {
+                ["200"] = Json(
+                    "One entry per input, in input order: labels sorted by score, highest first. Headers x-model-name, x-model-version, x-tokenize-ms, x-queue-ms, x-inference-ms.",
+                    new OpenApiSchema { Type = "array", Items = new OpenApiSchema { Type = "array", Items = new OpenApiSchema { Reference = new OpenApiReference { Type = ReferenceType.Schema, Id = "LabelScore" } } } }),
+                ["400"] = Problem("Bad body, field or input (including an over-long input with truncation false)."),
+                ["413"] = Problem("Body too large, too many inputs, or an input over the character limit."),
+                ["415"] = Problem("Content-Type is not application/json."),
+                ["429"] = Problem("Inference queue full; see Retry-After."),
+                ["503"] = Problem("No model loaded yet; see Retry-After."),
+            },
+            [ClassifierRoutes.Health] = new() { ["200"] = Json("Alive.") },
+            [ClassifierRoutes.Ready] = new() { ["200"] = Json("Ready."), ["503"] = Problem("Not ready; see Retry-After.") },
+            [ClassifierRoutes.Models] = new() { ["200"] = Json("The model."), ["503"] = Problem("No model loaded yet.") },
+            [ClassifierRoutes.OpenApi] = new() { ["200"] = Json("OpenAPI 3.0 document.") },
+        };
+
+        var paths = new OpenApiPaths();
+        foreach (var route in ClassifierRoutes.All)
+        {
+            var operation = new OpenApiOperation { OperationId = route.FunctionName, Summary = route.Summary, Responses = responses[route.Route] };
+            if (route.Route == ClassifierRoutes.Classify)
+            {
+                operation.RequestBody = new OpenApiRequestBody { Required = true, Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = request } } };
+            }
+
+            paths[route.Path] = new OpenApiPathItem { Operations = { [Enum.Parse<OperationType>(route.Method, ignoreCase: true)] = operation } };
+        }
+
+        return new OpenApiDocument
+        {
+            Info = new OpenApiInfo { Title = "Serverless text classifier", Version = "1.0" },
+            Components = new OpenApiComponents { Schemas = new Dictionary<string, OpenApiSchema> { ["Problem"] = problem, ["LabelScore"] = labelScore } },
+            Paths = paths,
+        };
+    }
+}

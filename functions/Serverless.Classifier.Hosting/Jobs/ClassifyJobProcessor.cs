@@ -1,0 +1,283 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serverless.Classifier.Hosting.Diagnostics;
+
+namespace Serverless.Classifier.Hosting.Jobs;
+
+/// <summary>
+/// Runs a batch job (docs/architecture.md): streams the input blob, classifies it in chunks, stages each chunk's output
+/// as a block with a deterministic id, checkpoints after every block, and commits the block list at the end, so the
+/// output appears whole or not at all and a redelivered message writes byte-identical output. The job runs on one model
+/// version for its whole life: it pins the version being served when it starts and records it in the checkpoint; a
+/// continuation or redelivery finding another version served fails the job with that reason instead of mixing versions.
+/// Bad lines become error lines. A message that can never succeed goes to the rejected queue with its reason; any other
+/// failure is thrown for the host to retry (and poison after maxDequeueCount).
+/// </summary>
+public sealed class ClassifyJobProcessor
+{
+    private readonly ITextClassifier _classifier;
+    private readonly BlobServiceClient _blobs;
+    private readonly QueueServiceClientFactory _queues;
+    private readonly IOptions<JobOptions> _jobOptions;
+    private readonly IOptions<ClassifierOptions> _classifierOptions;
+    private readonly ILogger<ClassifyJobProcessor> _logger;
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    internal ClassifyJobProcessor(
+        ITextClassifier classifier,
+        BlobServiceClient blobs,
+        QueueServiceClientFactory queues,
+        IOptions<JobOptions> jobOptions,
+        IOptions<ClassifierOptions> classifierOptions,
+        ILogger<ClassifyJobProcessor> logger)
+    {
+        _classifier = classifier;
+        _blobs = blobs;
+        _queues = queues;
+        _jobOptions = jobOptions;
+        _classifierOptions = classifierOptions;
+        _logger = logger;
+    }
+
+    /// <summary>Handles one message; see the class remarks for what is thrown and what is recorded.</summary>
+    /// <param name="messageText">The message as queued (JSON).</param>
+    /// <param name="messageId">The queue message id, for logs.</param>
+    /// <param name="cancellationToken">Stops the job; progress so far is kept.</param>
+    public async Task<JobOutcome> ProcessAsync(string messageText, string messageId, CancellationToken cancellationToken)
+    {
+        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["MessageId"] = messageId });
+        var options = _jobOptions.Value;
+        ClassifyJobMessage message;
+        BlobClient input;
+        try
+        {
+            message = ClassifyJobMessage.Parse(messageText, options);
+            var (inputContainer, inputBlob) = ClassifyJobMessage.Split(message.Input);
+            input = _blobs.GetBlobContainerClient(inputContainer).GetBlobClient(inputBlob);
+            if (!await input.ExistsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw new ClassifierException(ClassifierErrorKind.InvalidInput, $"input '{message.Input}' does not exist; upload it before sending the message.");
+            }
+
+            return await RunAsync(message, input, messageText, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClassifierException exception) when (exception.Kind == ClassifierErrorKind.InvalidInput)
+        {
+            Log.JobRejected(_logger, messageId, exception.Message);
+            var record = JsonSerializer.Serialize(new { reason = exception.Message, messageId, message = messageText });
+            await _queues.Create(options.RejectedQueueName).SendMessageAsync(record, cancellationToken).ConfigureAwait(false);
+            return JobOutcome.Rejected;
+        }
+    }
+
+    private async Task<JobOutcome> RunAsync(ClassifyJobMessage message, BlobClient input, string messageText, CancellationToken cancellationToken)
+    {
+        var options = _jobOptions.Value;
+        var stopwatch = Stopwatch.StartNew();
+        var (outputContainer, outputBlob) = ClassifyJobMessage.Split(message.Output);
+        var container = _blobs.GetBlobContainerClient(outputContainer);
+        var output = container.GetBlockBlobClient(outputBlob);
+        var progressBlob = container.GetBlobClient(outputBlob + ".progress.json");
+        var summaryBlob = container.GetBlobClient(outputBlob + ".summary.json");
+
+        using var model = await _classifier.PinModelAsync(cancellationToken).ConfigureAwait(false);
+        var manifest = model.Manifest;
+        var headName = message.Head ?? manifest.DefaultHead;
+        if (manifest.Heads.All(h => h.Name != headName))
+        {
+            throw new ClassifierException(ClassifierErrorKind.InvalidInput, $"head '{headName}' does not exist in model {manifest.Name} {manifest.Version}; it has [{string.Join(", ", manifest.Heads.Select(h => h.Name))}].");
+        }
+
+        var progress = await ReadProgressAsync(progressBlob, cancellationToken).ConfigureAwait(false);
+        if (progress is not null && progress.ModelVersion != manifest.Version)
+        {
+            // The lines done so far came from another version; going on would mix two versions in one output. The
+            // checkpoint goes, so sending the message again runs the whole job on the version served now.
+            await progressBlob.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            throw new ClassifierException(
+                ClassifierErrorKind.InvalidInput,
+                $"The job started on model {manifest.Name} version {progress.ModelVersion}, which is no longer served (now {manifest.Version}); " +
+                $"it stopped after {progress.LinesDone} lines rather than mix versions in one output. Send the message again to run the whole job on {manifest.Version}.");
+        }
+
+        if (progress is not null && progress.ChunkSize != options.ChunkSize)
+        {
+            // Staged blocks of another chunk size cannot be continued block by block: start over on the same version.
+            progress = null;
+        }
+
+        progress ??= new JobProgress(0, 0, 0, 0, manifest.Version, options.ChunkSize);
+        var resumedFrom = progress.LinesDone;
+        Log.JobStarted(_logger, message.Input, message.Output, manifest.Version, resumedFrom);
+
+        await using var stream = await input.OpenReadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var lines = JobInputReader.ReadAsync(reader, message.ResolvedFormat, message.IdField ?? "id", message.TextField ?? "text", cancellationToken);
+        var chunk = new List<JobLine>(options.ChunkSize);
+        long lineNumber = 0;
+        await foreach (var line in lines.ConfigureAwait(false))
+        {
+            if (++lineNumber <= progress.LinesDone)
+            {
+                continue;
+            }
+
+            chunk.Add(line);
+            if (chunk.Count == options.ChunkSize)
+            {
+                progress = await WriteChunkAsync(chunk, progress, model, headName, output, progressBlob, cancellationToken).ConfigureAwait(false);
+                chunk.Clear();
+                if (stopwatch.Elapsed.TotalSeconds > options.MaxInvocationSeconds)
+                {
+                    await _queues.Create(options.QueueName).SendMessageAsync(messageText, cancellationToken).ConfigureAwait(false);
+                    Log.JobContinued(_logger, message.Output, progress.LinesDone);
+                    return JobOutcome.Continued;
+                }
+            }
+        }
+
+        if (chunk.Count > 0)
+        {
+            progress = await WriteChunkAsync(chunk, progress, model, headName, output, progressBlob, cancellationToken).ConfigureAwait(false);
+        }
+
+        var blockIds = Enumerable.Range(0, progress.Blocks).Select(BlockId).ToList();
+        await output.CommitBlockListAsync(
+            blockIds,
+            new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson" } },
+            cancellationToken).ConfigureAwait(false);
+        var summary = new
+        {
+            input = message.Input,
+            output = message.Output,
+            model = manifest.Name,
+            version = manifest.Version,
+            head = headName,
+            lines = progress.LinesDone,
+            classified = progress.Classified,
+            errors = progress.Errors,
+            resumedFromLine = resumedFrom,
+            lastInvocationMs = Math.Round(stopwatch.Elapsed.TotalMilliseconds),
+        };
+        await summaryBlob.UploadAsync(BinaryData.FromObjectAsJson(summary, JsonSerializerOptions.Web), overwrite: true, cancellationToken).ConfigureAwait(false);
+        await progressBlob.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        Log.JobCompleted(_logger, message.Output, progress.LinesDone, progress.Errors, stopwatch.ElapsedMilliseconds);
+        return JobOutcome.Completed;
+    }
+
+    private async Task<JobProgress> WriteChunkAsync(
+        List<JobLine> chunk, JobProgress progress, PinnedModel model, string headName, BlockBlobClient output, BlobClient progressBlob, CancellationToken cancellationToken)
+    {
+        var rows = chunk.Select(line => line.Error is null && TextLimits.Check(line.Text, _classifierOptions.Value) is { } problem
+            ? line with { Text = null, Error = "the text " + problem.Reason }
+            : line).ToList();
+        var texts = rows.Where(r => r.Error is null).Select(r => r.Text!).ToArray();
+        var result = texts.Length == 0
+            ? null
+            : await model.ClassifyAsync(new ClassificationRequest { Texts = texts, Head = headName }, cancellationToken).ConfigureAwait(false);
+
+        using var buffer = new MemoryStream();
+        var next = 0;
+        foreach (var row in rows)
+        {
+            using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+            {
+                writer.WriteStartObject();
+                writer.WritePropertyName("id");
+                if (row.Id is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    row.Id.WriteTo(writer);
+                }
+
+                if (row.Error is not null)
+                {
+                    writer.WriteString("error", row.Error);
+                }
+                else
+                {
+                    WritePrediction(writer, result!.Texts[next++], result.Labels);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            buffer.WriteByte((byte)'\n');
+        }
+
+        buffer.Position = 0;
+        await output.StageBlockAsync(BlockId(progress.Blocks), buffer, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var errors = rows.Count(r => r.Error is not null);
+        var updated = progress with
+        {
+            LinesDone = progress.LinesDone + rows.Count,
+            Blocks = progress.Blocks + 1,
+            Classified = progress.Classified + rows.Count - errors,
+            Errors = progress.Errors + errors,
+        };
+        await progressBlob.UploadAsync(BinaryData.FromObjectAsJson(updated, JsonSerializerOptions.Web), overwrite: true, cancellationToken).ConfigureAwait(false);
+        return updated;
+    }
+
+    private static void WritePrediction(Utf8JsonWriter writer, TextScores text, IReadOnlyList<string> labels)
+    {
+        var scores = text.Scores;
+        var best = 0;
+        for (var i = 1; i < scores.Count; i++)
+        {
+            // The first of equal scores wins, as in label order.
+            best = scores[i] > scores[best] ? i : best;
+        }
+
+        writer.WriteString("label", labels[best]);
+        writer.WriteNumber("score", Round(scores[best]));
+        writer.WriteStartObject("scores");
+        for (var i = 0; i < labels.Count; i++)
+        {
+            writer.WriteNumber(labels[i], Round(scores[i]));
+        }
+
+        writer.WriteEndObject();
+        if (text.Selected is { } selected)
+        {
+            // Sigmoid heads: the labels over their threshold, highest score first.
+            writer.WriteStartArray("labels");
+            foreach (var i in Enumerable.Range(0, labels.Count).Where(i => selected[i]).OrderByDescending(i => scores[i]).ThenBy(i => i))
+            {
+                writer.WriteStringValue(labels[i]);
+            }
+
+            writer.WriteEndArray();
+        }
+    }
+
+    private static double Round(float score) => Math.Round((double)score, 6, MidpointRounding.AwayFromZero);
+
+    // Same-length ids, deterministic per block index: a redelivered message stages the same blocks.
+    private static string BlockId(int index) => Convert.ToBase64String(Encoding.ASCII.GetBytes(index.ToString("D8", CultureInfo.InvariantCulture)));
+
+    private static async Task<JobProgress?> ReadProgressAsync(BlobClient progressBlob, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await progressBlob.DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return content.Value.Content.ToObjectFromJson<JobProgress>(JsonSerializerOptions.Web);
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            return null;
+        }
+    }
+}
