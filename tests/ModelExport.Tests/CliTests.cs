@@ -60,6 +60,51 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Tokenize_InvariantGlobalizationChildProcess_PrintsTheReferenceIds()
+    {
+        // Slim and chiseled .NET images set DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 (no ICU); tokenization must not change.
+        var golden = File.ReadLines(Path.Combine(AppContext.BaseDirectory, "TestData", "tokenizer-golden.jsonl")).Select(l => JsonNode.Parse(l)!).ToList();
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            StandardOutputEncoding = System.Text.Encoding.UTF8,
+            StandardInputEncoding = new System.Text.UTF8Encoding(false),
+        };
+        // The tool's own build output (artifacts/bin/ModelExport/<configuration>/), with its own dependency graph.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Name;
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "..", "..", "ModelExport", configuration, "model-export.dll"));
+        start.ArgumentList.Add("tokenize");
+        start.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        // Texts go as lines on stdin: their CR and LF (the only line breaks ReadLine splits on) become spaces, which BERT
+        // also treats as whitespace, so the golden ids still apply.
+        var writing = Task.Run(async () =>
+        {
+            foreach (var row in golden)
+            {
+                await process.StandardInput.WriteLineAsync(row["text"]!.GetValue<string>().Replace('\r', ' ').Replace('\n', ' '));
+            }
+
+            process.StandardInput.Close();
+        });
+        var output = await process.StandardOutput.ReadToEndAsync(TestContext.Token);
+        var error = await process.StandardError.ReadToEndAsync(TestContext.Token);
+        await writing;
+        await process.WaitForExitAsync(TestContext.Token);
+
+        Assert.True(process.ExitCode == 0, error);
+        var lines = output.TrimEnd('\n').Split('\n');
+        Assert.Equal(golden.Count, lines.Length);
+        var mismatches = golden.Zip(lines)
+            .Where(pair => pair.First["ids"]!.ToJsonString() != JsonNode.Parse(pair.Second)!["ids"]!.ToJsonString())
+            .Select(pair => pair.First["text"]!.ToJsonString())
+            .ToList();
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} sentences differ in invariant mode, first: {mismatches.FirstOrDefault()}");
+    }
+
+    [Fact]
     public async Task TrainHeadThenEvaluate_SmallSplit_WritesALoadablePackageThatBeatsChance()
     {
         var train = Subset("train.jsonl", 300);

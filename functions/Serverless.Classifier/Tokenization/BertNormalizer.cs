@@ -130,9 +130,15 @@ internal sealed class BertNormalizer : Normalizer
 
     internal static string StripAccents(string text)
     {
-        var decomposed = text.Normalize(NormalizationForm.FormD);
+        // NFD from our own table, not string.Normalize: ICU is absent in invariant-globalization containers.
+        var decomposed = new StringBuilder(text.Length + 8);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            CanonicalDecomposition.Append(rune, decomposed);
+        }
+
         var builder = new StringBuilder(decomposed.Length);
-        foreach (var rune in decomposed.EnumerateRunes())
+        foreach (var rune in decomposed.ToString().EnumerateRunes())
         {
             if (Rune.GetUnicodeCategory(rune) != UnicodeCategory.NonSpacingMark)
             {
