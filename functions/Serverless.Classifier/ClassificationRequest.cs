@@ -16,4 +16,7 @@ public sealed record ClassificationRequest
 
     /// <summary>Cut inputs longer than the model's maximum length (true) or refuse them as invalid input (false).</summary>
     public bool Truncation { get; init; } = true;
+
+    /// <summary>Interactive (HTTP: first, refused when the queue is full) or batch (jobs: wait, never refused).</summary>
+    public InferencePriority Priority { get; init; } = InferencePriority.Interactive;
 }

@@ -55,9 +55,10 @@ public sealed class ClassifierOptions
     [Range(1, 4096)]
     public int MaxBatchSize { get; set; } = 32;
 
-    /// <summary>Requests that may wait for the encoder before new ones are refused as overloaded.</summary>
-    [Range(0, 100_000)]
-    public int MaxQueueLength { get; set; } = 64;
+    /// <summary>Tokens of interactive (HTTP) work that may wait for the encoder before more is refused as overloaded
+    /// (429); batch jobs wait without bound instead. 65,536 tokens are a few seconds of work on 2 cores.</summary>
+    [Range(0, 100_000_000)]
+    public int MaxQueuedTokens { get; set; } = 65_536;
 
     /// <summary>Inputs per request.</summary>
     [Range(1, 100_000)]

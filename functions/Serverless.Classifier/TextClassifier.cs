@@ -8,7 +8,7 @@ using Serverless.Classifier.Model;
 namespace Serverless.Classifier;
 
 /// <summary>
-/// The <see cref="ITextClassifier"/>: checks the request, tokenizes, waits for the inference queue, runs the encoder in
+/// The <see cref="ITextClassifier"/>: checks the request, tokenizes, waits for its turn in the inference scheduler, runs the encoder in
 /// length-sorted batches, pools, applies the head and ranks labels. Holds one <see cref="ClassifierModel"/> at a time;
 /// <see cref="Swap"/> replaces it atomically while requests in flight finish on the old one, which is disposed when
 /// the last of them ends.
@@ -18,7 +18,7 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
     private readonly ClassifierOptions _options;
     private readonly IModelSource _source;
     private readonly OnnxSessionFactory _sessions;
-    private readonly InferenceGate _gate;
+    private readonly InferenceScheduler _scheduler;
     private readonly ILogger<TextClassifier> _logger;
     private readonly SemaphoreSlim _loadLock = new(1, 1);
     private ModelLease? _current;
@@ -29,7 +29,7 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
         _source = source;
         _logger = logger;
         _sessions = new OnnxSessionFactory(_options, logger);
-        _gate = new InferenceGate(_options.MaxQueueLength);
+        _scheduler = new InferenceScheduler(_options.MaxQueuedTokens, logger);
     }
 
     public ModelManifest? Manifest => Volatile.Read(ref _current)?.Model.Manifest;
@@ -129,7 +129,6 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
     {
         Interlocked.Exchange(ref _current, null)?.Release();
         _loadLock.Dispose();
-        _gate.Dispose();
     }
 
     private async Task<ClassificationResult> ClassifyAsync(ClassifierModel model, ClassificationRequest request, CancellationToken cancellationToken)
@@ -179,7 +178,7 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
         stopwatch.Restart();
         float[] logits;
         double queueMs;
-        using (await _gate.EnterAsync(cancellationToken).ConfigureAwait(false))
+        using (await _scheduler.EnterAsync(request.Priority, inputs.Sum(i => i.Length), cancellationToken).ConfigureAwait(false))
         {
             queueMs = stopwatch.Elapsed.TotalMilliseconds;
             stopwatch.Restart();

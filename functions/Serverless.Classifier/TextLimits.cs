@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace Serverless.Classifier;
 
 /// <summary>
@@ -24,7 +27,64 @@ public static class TextLimits
             return new TextProblem(ClassifierErrorKind.PayloadTooLarge, $"has {text.Length} characters; at most {options.MaxCharsPerInput} are allowed. Shorten it.");
         }
 
+        if (IndexOfLoneSurrogate(text) is var index and >= 0)
+        {
+            // Rejected, never replaced with U+FFFD: a replacement would classify text the client did not send.
+            return new TextProblem(
+                ClassifierErrorKind.InvalidInput,
+                $"is not valid Unicode: character {index} is a lone surrogate (U+{(int)text[index]:X4}); send text as UTF-8, with \\uD800-\\uDFFF escapes only in high-low pairs.");
+        }
+
+        if (IsBlank(text))
+        {
+            return new TextProblem(
+                ClassifierErrorKind.InvalidInput,
+                text.Length == 0 ? "is empty; send text to classify." : "has no text to classify, only whitespace, control or format characters.");
+        }
+
         return null;
+    }
+
+    /// <summary>
+    /// True when nothing would reach the model: every character is whitespace, or one that BERT's normalization drops
+    /// (control, format, unassigned, U+FFFD). Such a text would be scored as [CLS] [SEP] alone, a confident label for
+    /// no input.
+    /// </summary>
+    private static bool IsBlank(string text)
+    {
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (!Rune.IsWhiteSpace(rune) && rune.Value != 0xFFFD
+                && Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.OtherNotAssigned))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The index of the first UTF-16 surrogate that is not part of a high-low pair, or -1.</summary>
+    public static int IndexOfLoneSurrogate(ReadOnlySpan<char> text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (!char.IsSurrogate(c))
+            {
+                continue;
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            return i;
+        }
+
+        return -1;
     }
 }
 

@@ -38,7 +38,7 @@ public sealed class BuildOutputTests
         Assert.Equal(1, queues["batchSize"]!.GetValue<int>());
         Assert.Equal(0, queues["newBatchThreshold"]!.GetValue<int>());
         Assert.Equal(5, queues["maxDequeueCount"]!.GetValue<int>());
-        Assert.Equal("base64", queues["messageEncoding"]!.GetValue<string>());
+        Assert.Equal("none", queues["messageEncoding"]!.GetValue<string>());
         Assert.Equal("api", host["extensions"]!["http"]!["routePrefix"]!.GetValue<string>());
     }
 

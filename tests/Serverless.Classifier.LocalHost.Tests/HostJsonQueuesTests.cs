@@ -20,7 +20,9 @@ public sealed class HostJsonQueuesTests
         Assert.Equal(3, options.MaxDequeueCount);
         Assert.Equal(TimeSpan.FromSeconds(30), options.VisibilityTimeout);
         Assert.Equal(TimeSpan.FromSeconds(2), options.MaxPollingInterval);
-        Assert.Equal(Azure.Storage.Queues.QueueMessageEncoding.Base64, options.MessageEncoding);
+        // The processor takes base64 or plain JSON itself, so a message that is neither is rejected with a reason
+        // instead of failing to decode in the listener.
+        Assert.Equal(Azure.Storage.Queues.QueueMessageEncoding.None, options.MessageEncoding);
     }
 
     [Fact]

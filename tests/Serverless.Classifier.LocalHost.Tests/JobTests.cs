@@ -32,7 +32,9 @@ public sealed class JobTests(LocalHostFixture host) : IClassFixture<LocalHostFix
         var output = Encoding.UTF8.GetString(first).TrimEnd('\n').Split('\n').Select(l => JsonNode.Parse(l)!).ToList();
         Assert.Equal(2000, output.Count);
         Assert.Equal("r0", output[0]["id"]!.GetValue<string>());
-        Assert.Equal(11, output[10]["id"]!.GetValue<int>());
+        Assert.Equal(Enumerable.Range(1, 2000), output.Select(o => o["line"]!.GetValue<int>()));
+        // A line without an id has a null id, never its line number (which could be another line's id).
+        Assert.Null(output[10]["id"]);
         Assert.StartsWith("the line is not valid JSON", output[10]["error"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("the line has no string field 'text'", output[20]["error"]!.GetValue<string>());
         Assert.Equal(Enumerable.Range(0, 2000).Where(i => i is not (10 or 20)).Select(i => $"r{i}"), output.Where(o => o["error"] is null).Select(o => o["id"]!.GetValue<string>()));
@@ -40,7 +42,8 @@ public sealed class JobTests(LocalHostFixture host) : IClassFixture<LocalHostFix
         Assert.Contains(classified["label"]!.GetValue<string>(), new[] { "negative", "positive" });
         Assert.Equal(1.0, classified["scores"]!.AsObject().Sum(s => s.Value!.GetValue<double>()), 5);
         Assert.Equal(2000, summary["lines"]!.GetValue<int>());
-        Assert.Equal(2, summary["errors"]!.GetValue<int>());
+        Assert.Equal((2000, 2000, 1998, 2), (summary["inputLines"]!.GetValue<int>(), summary["outputLines"]!.GetValue<int>(), summary["classified"]!.GetValue<int>(), summary["errors"]!.GetValue<int>()));
+        Assert.True(summary["totalMs"]!.GetValue<double>() > 0);
         Assert.Equal(host.ModelName, summary["model"]!.GetValue<string>());
         Assert.False(await Outputs.GetBlobClient(name + ".progress.json").ExistsAsync());
 

@@ -5,8 +5,13 @@ namespace Serverless.Classifier.Hosting.Diagnostics;
 /// <summary>The hosting layer's log events. EventIds: 3xxx HTTP, 4xxx batch jobs (1xxx and 2xxx are the engine's). Never logs input text or scores.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "HTTP classify request refused ({ErrorKind}, field {Field})")]
+    // Debug: under overload or a flood of bad requests, one line per request would outgrow any log; the engine
+    // reports refusals as counts (event 2002).
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Debug, Message = "HTTP classify request refused ({ErrorKind}, field {Field})")]
     public static partial void HttpRequestFailed(ILogger logger, ClassifierErrorKind errorKind, string? field);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Unexpected error {ErrorId} answering {Path}")]
+    public static partial void HttpUnexpectedError(ILogger logger, string errorId, string path, Exception exception);
 
     [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Job {Input} -> {Output} started with model version {ModelVersion} from line {ResumedFromLine}")]
     public static partial void JobStarted(ILogger logger, string input, string output, string modelVersion, long resumedFromLine);

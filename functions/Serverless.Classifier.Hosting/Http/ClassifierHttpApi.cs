@@ -51,7 +51,7 @@ public sealed class ClassifierHttpApi(ITextClassifier classifier, IOptions<Class
             }
 
             var body = await ReadBodyAsync(context.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-            var (request, topK) = ClassifyRequestParser.Parse(body.Span);
+            var (request, topK) = ClassifyRequestParser.Parse(body);
             var result = await classifier.ClassifyAsync(request, cancellationToken);
 
             var headers = context.Response.Headers;
@@ -67,6 +67,10 @@ public sealed class ClassifierHttpApi(ITextClassifier classifier, IOptions<Class
         {
             Log.HttpRequestFailed(logger, exception.Kind, exception.Field);
             await Problems.WriteAsync(context, exception);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await WriteUnexpectedAsync(context, exception);
         }
     }
 
@@ -122,6 +126,25 @@ public sealed class ClassifierHttpApi(ITextClassifier classifier, IOptions<Class
     {
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(OpenApiDocumentFactory.Json, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// The last line of defence: an exception nothing mapped becomes a problem+json 500 whose error id is also in the
+    /// log (event 3001, with the exception), never an empty body or a stack trace.
+    /// </summary>
+    private async Task WriteUnexpectedAsync(HttpContext context, Exception exception)
+    {
+        var errorId = System.Diagnostics.Activity.Current?.TraceId.ToString() is { } traceId && traceId != default(System.Diagnostics.ActivityTraceId).ToString()
+            ? traceId
+            : Guid.NewGuid().ToString("N");
+        Log.HttpUnexpectedError(logger, errorId, context.Request.Path, exception);
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+
+        context.Response.Clear();
+        await Problems.WriteUnexpectedAsync(context, errorId);
     }
 
     private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)

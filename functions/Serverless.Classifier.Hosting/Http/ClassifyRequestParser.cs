@@ -14,51 +14,89 @@ internal static class ClassifyRequestParser
 
     private static readonly string[] Parameters = ["top_k", "function_to_apply", "truncation", "head"];
 
-    public static Parsed Parse(ReadOnlySpan<byte> body)
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        CommentHandling = JsonCommentHandling.Disallow,
+        MaxDepth = 16,
+        // NOTE: with duplicates allowed, System.Text.Json keeps the last value while other parsers keep the first; a
+        // request meaning different things to a proxy and to us is refused instead.
+        AllowDuplicateProperties = false,
+    };
+
+    public static Parsed Parse(ReadOnlyMemory<byte> body)
     {
         JsonDocument document;
         try
         {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 16 });
-            document = JsonDocument.ParseValue(ref reader);
+            document = JsonDocument.Parse(body, DocumentOptions);
         }
         catch (JsonException exception)
         {
-            throw Invalid("body", $"The body is not valid JSON: {exception.Message}");
+            throw Invalid("body", exception.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)
+                ? $"The body has a duplicate key: {exception.Message} Send each key once."
+                : $"The body is not valid JSON: {exception.Message}");
         }
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            try
             {
-                throw Invalid("body", $"The body is a JSON {Describe(root.ValueKind)}; expected an object such as {{\"inputs\": [\"text\"]}}.");
+                return Parse(document.RootElement);
             }
-
-            if (!root.TryGetProperty("inputs", out var inputs))
+            catch (InvalidOperationException exception)
             {
-                throw Invalid("inputs", "inputs is missing; send {\"inputs\": \"text\"} or {\"inputs\": [\"text\", ...]}.");
+                // System.Text.Json refuses to turn invalid UTF-8, or a \u escape of a lone surrogate, into a string.
+                // Items are checked one by one in ReadTexts; this catches the rest (keys, parameter values).
+                throw Invalid("body", $"The body has text that is not valid Unicode ({exception.Message}); send UTF-8, with \\uD800-\\uDFFF escapes only in high-low pairs.");
             }
-
-            foreach (var property in root.EnumerateObject())
-            {
-                if (property.Name is not ("inputs" or "parameters"))
-                {
-                    throw Invalid(property.Name, $"Unknown field '{property.Name}'; the body has 'inputs' and optionally 'parameters'.");
-                }
-            }
-
-            var texts = inputs.ValueKind switch
-            {
-                JsonValueKind.String => [inputs.GetString()!],
-                JsonValueKind.Array => ReadTexts(inputs),
-                _ => throw Invalid("inputs", $"inputs is a JSON {Describe(inputs.ValueKind)}; expected a string or an array of strings."),
-            };
-
-            var request = new Parsed(new ClassificationRequest { Texts = texts }, TopK: null);
-            return root.TryGetProperty("parameters", out var parameters) ? ApplyParameters(request, parameters) : request;
         }
     }
+
+    private static Parsed Parse(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("body", $"The body is a JSON {Describe(root.ValueKind)}; expected an object such as {{\"inputs\": [\"text\"]}}.");
+        }
+
+        if (!root.TryGetProperty("inputs", out var inputs))
+        {
+            throw Invalid("inputs", "inputs is missing; send {\"inputs\": \"text\"} or {\"inputs\": [\"text\", ...]}.");
+        }
+
+        foreach (var property in root.EnumerateObject())
+        {
+            if (property.Name is not ("inputs" or "parameters"))
+            {
+                throw Invalid(Shorten(property.Name), $"Unknown field '{Shorten(property.Name)}'; the body has 'inputs' and optionally 'parameters'.");
+            }
+        }
+
+        var texts = inputs.ValueKind switch
+        {
+            JsonValueKind.String => [ReadText(inputs, "inputs")],
+            JsonValueKind.Array => ReadTexts(inputs),
+            _ => throw Invalid("inputs", $"inputs is a JSON {Describe(inputs.ValueKind)}; expected a string or an array of strings."),
+        };
+
+        var request = new Parsed(new ClassificationRequest { Texts = texts }, TopK: null);
+        return root.TryGetProperty("parameters", out var parameters) ? ApplyParameters(request, parameters) : request;
+    }
+
+    private static string ReadText(JsonElement item, string field)
+    {
+        try
+        {
+            return item.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw Invalid(field, $"{field} is not valid Unicode (invalid UTF-8, or a \\u escape of a lone surrogate); send UTF-8 text, with \\uD800-\\uDFFF escapes only in high-low pairs.");
+        }
+    }
+
+    /// <summary>A name from the request, cut to 64 characters for messages.</summary>
+    private static string Shorten(string name) => name.Length <= 64 ? name : string.Concat(name.AsSpan(0, 64), "...");
 
     private static string[] ReadTexts(JsonElement inputs)
     {
@@ -67,7 +105,7 @@ internal static class ClassifyRequestParser
         foreach (var item in inputs.EnumerateArray())
         {
             texts[index] = item.ValueKind == JsonValueKind.String
-                ? item.GetString()!
+                ? ReadText(item, $"inputs[{index}]")
                 : throw Invalid($"inputs[{index}]", $"inputs[{index}] is a JSON {Describe(item.ValueKind)}; every input must be a string.");
             index++;
         }
@@ -128,7 +166,7 @@ internal static class ClassifyRequestParser
                             : throw Invalid(field, $"{field} must be a head name (GET /api/models lists them)."),
                     },
                 },
-                _ => throw Invalid(field, $"Unknown parameter '{property.Name}'; parameters are {string.Join(", ", Parameters)}."),
+                _ => throw Invalid(Shorten(field), $"Unknown parameter '{Shorten(property.Name)}'; parameters are {string.Join(", ", Parameters)}."),
             };
         }
 

@@ -34,9 +34,27 @@ internal static class Problems
         return WriteAsync(context, status, type, title, detail, exception.Field, retryAfter);
     }
 
-    public static Task WriteAsync(HttpContext context, int status, string type, string title, string detail, string? field = null, int? retryAfterSeconds = null)
+    /// <summary>The type of an error nothing else describes (a bug): details are in the log under the error id.</summary>
+    public const string InternalError = TypePrefix + "internal-error";
+
+    public static Task WriteUnexpectedAsync(HttpContext context, string errorId) =>
+        WriteAsync(
+            context,
+            StatusCodes.Status500InternalServerError,
+            InternalError,
+            "Unexpected error.",
+            $"The service failed unexpectedly; the error is logged with id {errorId}. Retrying may not help; report the id.",
+            extensions: new Dictionary<string, object?> { ["errorId"] = errorId });
+
+    public static Task WriteAsync(
+        HttpContext context, int status, string type, string title, string detail, string? field = null, int? retryAfterSeconds = null, IDictionary<string, object?>? extensions = null)
     {
         var problem = new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail };
+        foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[key] = value;
+        }
+
         if (field is not null)
         {
             problem.Extensions["field"] = field;

@@ -49,18 +49,20 @@ public sealed class ClassifyJobProcessor
     }
 
     /// <summary>Handles one message; see the class remarks for what is thrown and what is recorded.</summary>
-    /// <param name="messageText">The message as queued (JSON).</param>
+    /// <param name="messageText">The message as queued: JSON, or its base64.</param>
     /// <param name="messageId">The queue message id, for logs.</param>
     /// <param name="cancellationToken">Stops the job; progress so far is kept.</param>
     public async Task<JobOutcome> ProcessAsync(string messageText, string messageId, CancellationToken cancellationToken)
     {
         using var scope = _logger.BeginScope(new Dictionary<string, object> { ["MessageId"] = messageId });
         var options = _jobOptions.Value;
-        ClassifyJobMessage message;
+        ClassifyJobMessage? message = null;
+        string? json = null;
         BlobClient input;
         try
         {
-            message = ClassifyJobMessage.Parse(messageText, options);
+            json = ClassifyJobMessage.Decode(messageText);
+            message = ClassifyJobMessage.Parse(json, options);
             var (inputContainer, inputBlob) = ClassifyJobMessage.Split(message.Input);
             input = _blobs.GetBlobContainerClient(inputContainer).GetBlobClient(inputBlob);
             if (!await input.ExistsAsync(cancellationToken).ConfigureAwait(false))
@@ -73,7 +75,10 @@ public sealed class ClassifyJobProcessor
         catch (ClassifierException exception) when (exception.Kind == ClassifierErrorKind.InvalidInput)
         {
             Log.JobRejected(_logger, messageId, exception.Message);
-            var record = JsonSerializer.Serialize(new { reason = exception.Message, messageId, message = messageText });
+            // A queue message holds 64 KiB (48 KiB before base64): the record quotes at most 16,384 characters of it.
+            json ??= messageText;
+            var quoted = json.Length <= 16_384 ? json : json[..16_384] + "...";
+            var record = JsonSerializer.Serialize(new { reason = exception.Message, messageId, jobId = message?.JobId, message = quoted });
             await _queues.Create(options.RejectedQueueName).SendMessageAsync(record, cancellationToken).ConfigureAwait(false);
             return JobOutcome.Rejected;
         }
@@ -82,6 +87,8 @@ public sealed class ClassifyJobProcessor
     private async Task<JobOutcome> RunAsync(ClassifyJobMessage message, BlobClient input, string messageText, CancellationToken cancellationToken)
     {
         var options = _jobOptions.Value;
+        var invocation = Stopwatch.StartNew();
+        // Time since the last checkpoint, added to the job's total there.
         var stopwatch = Stopwatch.StartNew();
         var (outputContainer, outputBlob) = ClassifyJobMessage.Split(message.Output);
         var container = _blobs.GetBlobContainerClient(outputContainer);
@@ -115,13 +122,13 @@ public sealed class ClassifyJobProcessor
             progress = null;
         }
 
-        progress ??= new JobProgress(0, 0, 0, 0, manifest.Version, options.ChunkSize);
+        progress ??= new JobProgress(0, 0, 0, 0, manifest.Version, options.ChunkSize, ElapsedMs: 0);
         var resumedFrom = progress.LinesDone;
         Log.JobStarted(_logger, message.Input, message.Output, manifest.Version, resumedFrom);
 
         await using var stream = await input.OpenReadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        var lines = JobInputReader.ReadAsync(reader, message.ResolvedFormat, message.IdField ?? "id", message.TextField ?? "text", cancellationToken);
+        var counts = new InputCounts();
+        var lines = JobInputReader.ReadAsync(stream, message.ResolvedFormat, message.IdField ?? "id", message.TextField ?? "text", counts, cancellationToken);
         var chunk = new List<JobLine>(options.ChunkSize);
         long lineNumber = 0;
         await foreach (var line in lines.ConfigureAwait(false))
@@ -134,9 +141,10 @@ public sealed class ClassifyJobProcessor
             chunk.Add(line);
             if (chunk.Count == options.ChunkSize)
             {
-                progress = await WriteChunkAsync(chunk, progress, model, headName, output, progressBlob, cancellationToken).ConfigureAwait(false);
+                progress = await WriteChunkAsync(chunk, progress, model, headName, output, progressBlob, stopwatch, cancellationToken).ConfigureAwait(false);
+                stopwatch.Restart();
                 chunk.Clear();
-                if (stopwatch.Elapsed.TotalSeconds > options.MaxInvocationSeconds)
+                if (invocation.Elapsed.TotalSeconds > options.MaxInvocationSeconds)
                 {
                     await _queues.Create(options.QueueName).SendMessageAsync(messageText, cancellationToken).ConfigureAwait(false);
                     Log.JobContinued(_logger, message.Output, progress.LinesDone);
@@ -147,7 +155,8 @@ public sealed class ClassifyJobProcessor
 
         if (chunk.Count > 0)
         {
-            progress = await WriteChunkAsync(chunk, progress, model, headName, output, progressBlob, cancellationToken).ConfigureAwait(false);
+            progress = await WriteChunkAsync(chunk, progress, model, headName, output, progressBlob, stopwatch, cancellationToken).ConfigureAwait(false);
+            stopwatch.Restart();
         }
 
         var blockIds = Enumerable.Range(0, progress.Blocks).Select(BlockId).ToList();
@@ -155,27 +164,35 @@ public sealed class ClassifyJobProcessor
             blockIds,
             new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson" } },
             cancellationToken).ConfigureAwait(false);
+        var header = message.ResolvedFormat == "csv" ? 1 : 0;
         var summary = new
         {
             input = message.Input,
             output = message.Output,
+            jobId = message.JobId,
             model = manifest.Name,
             version = manifest.Version,
             head = headName,
-            lines = progress.LinesDone,
+            // Reconciles as outputLines = classified + errors; inputLines = outputLines, except in CSV, where a quoted
+            // field may span lines (the header is not counted; blank lines at the end of the input are not inputs).
+            inputLines = counts.Lines - header,
+            outputLines = progress.LinesDone,
             classified = progress.Classified,
             errors = progress.Errors,
+            trailingBlankLines = counts.TrailingBlankLines,
+            lines = progress.LinesDone,
             resumedFromLine = resumedFrom,
-            lastInvocationMs = Math.Round(stopwatch.Elapsed.TotalMilliseconds),
+            lastInvocationMs = Math.Round(invocation.Elapsed.TotalMilliseconds),
+            totalMs = Math.Round(progress.ElapsedMs + stopwatch.Elapsed.TotalMilliseconds),
         };
         await summaryBlob.UploadAsync(BinaryData.FromObjectAsJson(summary, JsonSerializerOptions.Web), overwrite: true, cancellationToken).ConfigureAwait(false);
         await progressBlob.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        Log.JobCompleted(_logger, message.Output, progress.LinesDone, progress.Errors, stopwatch.ElapsedMilliseconds);
+        Log.JobCompleted(_logger, message.Output, progress.LinesDone, progress.Errors, invocation.ElapsedMilliseconds);
         return JobOutcome.Completed;
     }
 
     private async Task<JobProgress> WriteChunkAsync(
-        List<JobLine> chunk, JobProgress progress, PinnedModel model, string headName, BlockBlobClient output, BlobClient progressBlob, CancellationToken cancellationToken)
+        List<JobLine> chunk, JobProgress progress, PinnedModel model, string headName, BlockBlobClient output, BlobClient progressBlob, Stopwatch sinceCheckpoint, CancellationToken cancellationToken)
     {
         var rows = chunk.Select(line => line.Error is null && TextLimits.Check(line.Text, _classifierOptions.Value) is { } problem
             ? line with { Text = null, Error = "the text " + problem.Reason }
@@ -183,7 +200,7 @@ public sealed class ClassifyJobProcessor
         var texts = rows.Where(r => r.Error is null).Select(r => r.Text!).ToArray();
         var result = texts.Length == 0
             ? null
-            : await model.ClassifyAsync(new ClassificationRequest { Texts = texts, Head = headName }, cancellationToken).ConfigureAwait(false);
+            : await model.ClassifyAsync(new ClassificationRequest { Texts = texts, Head = headName, Priority = InferencePriority.Batch }, cancellationToken).ConfigureAwait(false);
 
         using var buffer = new MemoryStream();
         var next = 0;
@@ -201,6 +218,8 @@ public sealed class ClassifyJobProcessor
                 {
                     row.Id.WriteTo(writer);
                 }
+
+                writer.WriteNumber("line", row.Line);
 
                 if (row.Error is not null)
                 {
@@ -226,6 +245,7 @@ public sealed class ClassifyJobProcessor
             Blocks = progress.Blocks + 1,
             Classified = progress.Classified + rows.Count - errors,
             Errors = progress.Errors + errors,
+            ElapsedMs = progress.ElapsedMs + sinceCheckpoint.Elapsed.TotalMilliseconds,
         };
         await progressBlob.UploadAsync(BinaryData.FromObjectAsJson(updated, JsonSerializerOptions.Web), overwrite: true, cancellationToken).ConfigureAwait(false);
         return updated;

@@ -2,5 +2,5 @@ using System.Text.Json.Nodes;
 
 namespace Serverless.Classifier.Hosting.Jobs;
 
-/// <summary>One input line: its id and text, or why it cannot be classified.</summary>
-internal readonly record struct JobLine(JsonNode? Id, string? Text, string? Error);
+/// <summary>One input: the line it starts on (1-based), its id (null when it has none), and its text or why it cannot be classified.</summary>
+internal readonly record struct JobLine(long Line, JsonNode? Id, string? Text, string? Error);

@@ -7,4 +7,5 @@ namespace Serverless.Classifier.Hosting.Jobs;
 /// <param name="Errors">Error lines so far.</param>
 /// <param name="ModelVersion">The model version the staged blocks were made with.</param>
 /// <param name="ChunkSize">Lines per block.</param>
-internal sealed record JobProgress(long LinesDone, int Blocks, long Classified, long Errors, string ModelVersion, int ChunkSize);
+/// <param name="ElapsedMs">Milliseconds the job has worked so far, over every invocation (crash recovery waits excluded).</param>
+internal sealed record JobProgress(long LinesDone, int Blocks, long Classified, long Errors, string ModelVersion, int ChunkSize, double ElapsedMs = 0);

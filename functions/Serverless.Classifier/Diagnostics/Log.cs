@@ -44,8 +44,12 @@ internal static partial class Log
         Message = "Classified {InputCount} inputs with head {Head}: tokenize {TokenizeMs} ms, queue {QueueMs} ms, inference {InferenceMs} ms")]
     public static partial void Classified(ILogger logger, int inputCount, string head, double tokenizeMs, double queueMs, double inferenceMs);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Inference queue full ({QueueLength} waiting); refusing a request")]
-    public static partial void Overloaded(ILogger logger, int queueLength);
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning,
+        Message = "Inference queue full: refused {RefusedCount} requests in the last {IntervalSeconds} s ({QueuedTokens} tokens waiting, limit {MaxQueuedTokens})")]
+    public static partial void Overloaded(ILogger logger, long refusedCount, double intervalSeconds, long queuedTokens, long maxQueuedTokens);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "Refused a request of {TokenCount} tokens ({QueuedTokens} tokens waiting, limit {MaxQueuedTokens})")]
+    public static partial void RequestRefused(ILogger logger, int tokenCount, long queuedTokens, long maxQueuedTokens);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Inference failed ({ErrorKind})")]
     public static partial void InferenceFailed(ILogger logger, ClassifierErrorKind errorKind, Exception exception);
