@@ -27,6 +27,8 @@ public static class HostingServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         services.AddTextClassifier().Bind(configuration.GetSection(ClassifierOptions.SectionName));
+        // Before the model refresh: a bad storage setting stops start-up with one line naming it.
+        services.AddHostedService<StorageStartupCheck>();
         services.AddModelRefresh();
         services.AddOptions<JobOptions>()
             .Bind(configuration.GetSection(JobOptions.SectionName))

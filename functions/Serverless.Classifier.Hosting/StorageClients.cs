@@ -44,7 +44,9 @@ public sealed class StorageClients
         var section = configuration.GetSection(name);
         if (!string.IsNullOrWhiteSpace(section.Value))
         {
-            return new StorageClients(name, section.Value, null, null, null);
+            var clients = new StorageClients(name, section.Value, null, null, null);
+            clients.CheckConnectionString();
+            return clients;
         }
 
         var account = section["accountName"];
@@ -52,7 +54,7 @@ public sealed class StorageClients
         var queueUri = section["queueServiceUri"] is { } queue ? new Uri(queue) : account is null ? null : new Uri($"https://{account}.queue.core.windows.net");
         if (blobUri is null && queueUri is null)
         {
-            throw new InvalidOperationException(
+            throw new StorageConfigurationException(
                 $"Storage connection '{name}' is not configured. Set '{name}' to a connection string (UseDevelopmentStorage=true for Azurite), " +
                 $"or set '{name}__accountName' (or '{name}__blobServiceUri' and '{name}__queueServiceUri') with '{name}__credential=managedidentity' for identity-based access.");
         }
@@ -77,6 +79,30 @@ public sealed class StorageClients
             : new QueueClient(new Uri((_queueUri ?? throw Missing("queueServiceUri")) + queueName), _credential, options);
     }
 
-    private InvalidOperationException Missing(string setting) =>
+    /// <summary>Builds the clients once, so a malformed connection string fails now with the setting's name.</summary>
+    private void CheckConnectionString()
+    {
+        try
+        {
+            _ = new BlobServiceClient(_connectionString);
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException or InvalidOperationException)
+        {
+            // The SDK's message can quote the account key: it is not repeated here.
+            throw new StorageConfigurationException(
+                $"Setting '{Name}' is not a valid storage connection string ({exception.GetType().Name}); set it to the account's connection string " +
+                $"(portal: Access keys), UseDevelopmentStorage=true for Azurite, or use '{Name}__accountName' with '{Name}__credential=managedidentity'.",
+                exception);
+        }
+    }
+
+    /// <summary>One line for a storage request refused at start-up (wrong key, missing role, unreachable account).</summary>
+    public StorageConfigurationException Refused(Azure.RequestFailedException exception) => new(
+        exception.Status is 401 or 403
+            ? $"Storage connection '{Name}' was refused ({exception.Status} {exception.ErrorCode}): the account key or SAS in '{Name}' is wrong, or the identity lacks a storage data role; fix the setting or the role assignment."
+            : $"Storage connection '{Name}' failed ({exception.Status} {exception.ErrorCode}); check that the account in '{Name}' exists and is reachable.",
+        exception);
+
+    private StorageConfigurationException Missing(string setting) =>
         new($"Storage connection '{Name}' has no {setting}; set '{Name}__{setting}' or '{Name}__accountName'.");
 }

@@ -16,6 +16,18 @@ internal sealed class StorageBootstrapper(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await CreateAndSeedAsync(cancellationToken);
+        }
+        catch (Azure.RequestFailedException exception)
+        {
+            throw StorageClients.FromConfiguration(configuration, HostingServiceCollectionExtensions.HostStorageConnection).Refused(exception);
+        }
+    }
+
+    private async Task CreateAndSeedAsync(CancellationToken cancellationToken)
+    {
         var options = classifierOptions.Value;
         var jobs = jobOptions.Value;
         foreach (var container in jobs.InputContainers.Concat(jobs.OutputContainers).Append(options.ModelContainer).Distinct())

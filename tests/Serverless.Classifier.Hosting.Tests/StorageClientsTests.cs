@@ -39,7 +39,7 @@ public sealed class StorageClientsTests
         var clients = StorageClients.FromConfiguration(configuration, "ClassifierStorage");
 
         Assert.Equal("https://stdata.blob.core.windows.net/", clients.Blobs().Uri.ToString());
-        var exception = Assert.Throws<InvalidOperationException>(() => clients.Queue("q"));
+        var exception = Assert.Throws<StorageConfigurationException>(() => clients.Queue("q"));
         Assert.Contains("Storage connection 'ClassifierStorage' has no queueServiceUri", exception.Message, StringComparison.Ordinal);
     }
 
@@ -48,7 +48,7 @@ public sealed class StorageClientsTests
     {
         var configuration = Configuration();
 
-        var exception = Assert.Throws<InvalidOperationException>(() => StorageClients.FromConfiguration(configuration, "ClassifierStorage"));
+        var exception = Assert.Throws<StorageConfigurationException>(() => StorageClients.FromConfiguration(configuration, "ClassifierStorage"));
 
         Assert.False(StorageClients.IsConfigured(configuration, "ClassifierStorage"));
         Assert.Contains("Set 'ClassifierStorage' to a connection string (UseDevelopmentStorage=true for Azurite)", exception.Message, StringComparison.Ordinal);

@@ -55,6 +55,65 @@ public sealed class JobTests(LocalHostFixture host) : IClassFixture<LocalHostFix
     }
 
     [Fact]
+    public async Task MixedGoodAndBadLines_FinishWithOneOutputLinePerInputLine()
+    {
+        var name = $"hostile-{Guid.NewGuid():N}.jsonl";
+        var lines = new List<byte[]>
+        {
+            Encoding.UTF8.GetBytes("{\"id\":1,\"text\":\"I love it\"}"),
+            Encoding.UTF8.GetBytes("not json"),
+            Encoding.UTF8.GetBytes("{\"id\":3,\"text\":\"a\",\"text\":\"b\"}"),
+            Encoding.UTF8.GetBytes("{\"id\":4,\"text\":\"bad \\ud800\"}"),
+            Encoding.UTF8.GetBytes("{\"id\":5,\"text\":\"caf").Append((byte)0xE9).Concat(Encoding.UTF8.GetBytes("\"}")).ToArray(),
+            Encoding.UTF8.GetBytes(""),
+            Encoding.UTF8.GetBytes("{\"id\":7,\"text\":\"\"}"),
+            Encoding.UTF8.GetBytes("{\"id\":8,\"text\":\" \\t \"}"),
+            Encoding.UTF8.GetBytes("{\"id\":9,\"text\":\"" + new string('a', 20_001) + "\"}"),
+            Encoding.UTF8.GetBytes("{\"id\":10,\"body\":\"no text\"}"),
+            Encoding.UTF8.GetBytes("[10]"),
+            Encoding.UTF8.GetBytes("{\"id\":12,\"text\":\"\\u200b\"}"),
+            Encoding.UTF8.GetBytes("{\"id\":13,\"text\":\"I hate it\"}"),
+            Encoding.UTF8.GetBytes(""),
+            Encoding.UTF8.GetBytes("  "),
+        };
+        await Inputs.GetBlobClient(name).UploadAsync(BinaryData.FromBytes([.. lines.SelectMany(l => l.Append((byte)'\n'))]));
+
+        await host.Queue(host.QueueName).SendMessageAsync(JsonSerializer.Serialize(new { input = $"inputs/{name}", output = $"outputs/{name}" }));
+        var summary = await WaitForSummaryAsync(name);
+        var output = await ReadLinesAsync(name);
+
+        Assert.Equal(Enumerable.Range(1, 13), output.Select(o => o["line"]!.GetValue<int>()));
+        Assert.Equal(["positive", "negative"], output.Where(o => o["label"] is not null).Select(o => o["label"]!.GetValue<string>()));
+        string[] expectedErrors =
+        [
+            "the line is not valid JSON", "the line has a duplicate key", "field 'text' is not valid Unicode", "the line is not valid UTF-8",
+            "the line is blank", "the text is empty", "the text has no text to classify", "the text has 20001 characters",
+            "the line has no string field 'text'", "the line is not a JSON object", "the text has no text to classify",
+        ];
+        var errors = output.Where(o => o["error"] is not null).Select(o => o["error"]!.GetValue<string>()).ToList();
+        Assert.Equal(expectedErrors.Length, errors.Count);
+        Assert.All(expectedErrors.Zip(errors), pair => Assert.StartsWith(pair.First, pair.Second, StringComparison.Ordinal));
+        Assert.Equal((13, 13, 2, 11, 2), (summary["inputLines"]!.GetValue<int>(), summary["outputLines"]!.GetValue<int>(), summary["classified"]!.GetValue<int>(), summary["errors"]!.GetValue<int>(), summary["trailingBlankLines"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task Csv_UnterminatedQuote_IsOneErrorLineAndTheLaterRowsAreClassified()
+    {
+        var csv = $"quote-{Guid.NewGuid():N}.csv";
+        await Inputs.GetBlobClient(csv).UploadAsync(BinaryData.FromString("id,text\n1,I love it\n2,\"broken quote\n3,I hate it\n4,Great value\n5,Awful\n"));
+
+        await host.Queue(host.QueueName).SendMessageAsync(JsonSerializer.Serialize(new { input = $"inputs/{csv}", output = $"outputs/{csv}.jsonl" }));
+        var summary = await WaitForSummaryAsync(csv + ".jsonl");
+        var output = await ReadLinesAsync(csv + ".jsonl");
+
+        Assert.Equal(["1", null, "3", "4", "5"], output.Select(o => o["id"]?.GetValue<string>()));
+        Assert.Equal([2, 3, 4, 5, 6], output.Select(o => o["line"]!.GetValue<int>()));
+        Assert.Equal("the quoted field 2 opened on line 3 is never closed (unterminated quote); close the quote", output[1]["error"]!.GetValue<string>());
+        Assert.Equal(["positive", "negative", "positive", "negative"], output.Where(o => o["label"] is not null).Select(o => o["label"]!.GetValue<string>()));
+        Assert.Equal((5, 5, 1), (summary["inputLines"]!.GetValue<int>(), summary["outputLines"]!.GetValue<int>(), summary["errors"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task CsvAndText_AreReadByFormat()
     {
         var csv = $"mixed-{Guid.NewGuid():N}.csv";

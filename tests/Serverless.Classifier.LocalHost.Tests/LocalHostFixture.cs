@@ -41,7 +41,6 @@ public sealed class LocalHostFixture : IAsyncLifetime
     public IServiceProvider Services => _app!.Services;
 
     public BlobServiceClient Blobs => new(_storage.ConnectionString);
-
     public QueueClient Queue(string name) => new(_storage.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
 

@@ -9,8 +9,9 @@ namespace Serverless.Classifier.Hosting.Http;
 /// </summary>
 internal static class ClassifyRequestParser
 {
-    /// <summary>A parsed body: what the engine classifies, and how many labels to show per input.</summary>
-    public sealed record Parsed(ClassificationRequest Request, int? TopK);
+    /// <summary>A parsed body: what the engine classifies, how many labels to show per input, and whether
+    /// <c>inputs</c> was one string (the engine's <c>inputs[0]</c> is then the client's <c>inputs</c>).</summary>
+    public sealed record Parsed(ClassificationRequest Request, int? TopK, bool SingleInput = false);
 
     private static readonly string[] Parameters = ["top_k", "function_to_apply", "truncation", "head"];
 
@@ -29,6 +30,11 @@ internal static class ClassifyRequestParser
         try
         {
             document = JsonDocument.Parse(body, DocumentOptions);
+        }
+        catch (InvalidOperationException exception)
+        {
+            // NOTE: the duplicate-key check decodes every key and throws this for a key that is not valid Unicode.
+            throw Invalid("body", $"The body has a key that is not valid Unicode ({exception.Message}); send UTF-8, with \\uD800-\\uDFFF escapes only in high-low pairs.");
         }
         catch (JsonException exception)
         {
@@ -79,7 +85,7 @@ internal static class ClassifyRequestParser
             _ => throw Invalid("inputs", $"inputs is a JSON {Describe(inputs.ValueKind)}; expected a string or an array of strings."),
         };
 
-        var request = new Parsed(new ClassificationRequest { Texts = texts }, TopK: null);
+        var request = new Parsed(new ClassificationRequest { Texts = texts }, TopK: null, SingleInput: inputs.ValueKind == JsonValueKind.String);
         return root.TryGetProperty("parameters", out var parameters) ? ApplyParameters(request, parameters) : request;
     }
 

@@ -49,7 +49,7 @@ internal static class Problems
     public static Task WriteAsync(
         HttpContext context, int status, string type, string title, string detail, string? field = null, int? retryAfterSeconds = null, IDictionary<string, object?>? extensions = null)
     {
-        var problem = new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail };
+        var problem = new ProblemDetails { Status = status, Type = type, Title = title, Detail = Printable(detail) };
         foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
         {
             problem.Extensions[key] = value;
@@ -57,7 +57,7 @@ internal static class Problems
 
         if (field is not null)
         {
-            problem.Extensions["field"] = field;
+            problem.Extensions["field"] = Printable(field);
         }
 
         context.Response.StatusCode = status;
@@ -67,5 +67,25 @@ internal static class Problems
         }
 
         return context.Response.WriteAsJsonAsync(problem, ApiJson.Options, ContentType, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// Messages can quote a request's own names (an unknown field); a lone surrogate in one would make the JSON writer
+    /// throw, so those are shown as U+FFFD here (only in the message: input text is refused, never replaced).
+    /// </summary>
+    private static string Printable(string text)
+    {
+        if (TextLimits.IndexOfLoneSurrogate(text) < 0)
+        {
+            return text;
+        }
+
+        var chars = text.ToCharArray();
+        for (var i = TextLimits.IndexOfLoneSurrogate(chars); i >= 0; i = TextLimits.IndexOfLoneSurrogate(chars))
+        {
+            chars[i] = '\uFFFD';
+        }
+
+        return new string(chars);
     }
 }

@@ -59,6 +59,11 @@ internal sealed record ClassifyJobMessage(string Input, string Output, string? H
         {
             document = JsonDocument.Parse(text, JsonOptions);
         }
+        catch (InvalidOperationException exception)
+        {
+            // NOTE: the duplicate-field check decodes every name and throws this for one that is not valid Unicode.
+            throw Reject($"The message has a field name that is not valid Unicode ({exception.Message}).");
+        }
         catch (JsonException exception)
         {
             throw Reject(exception.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)

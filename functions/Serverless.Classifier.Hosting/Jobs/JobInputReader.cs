@@ -70,6 +70,11 @@ internal static class JobInputReader
         {
             item = JsonNode.Parse(line.Text, documentOptions: JsonOptions) as JsonObject;
         }
+        catch (InvalidOperationException exception)
+        {
+            // NOTE: the duplicate-key check decodes every key and throws this for a key that is not valid Unicode.
+            return new JobLine(line.Number, null, null, $"the line has a key that is not valid Unicode ({exception.Message})");
+        }
         catch (JsonException exception)
         {
             return new JobLine(line.Number, null, null, exception.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)

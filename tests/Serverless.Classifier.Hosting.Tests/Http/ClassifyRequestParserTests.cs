@@ -9,7 +9,7 @@ public sealed class ClassifyRequestParserTests
     [Fact]
     public void Parse_AllParameters_SplitsEngineRequestFromPresentation()
     {
-        var (request, topK) = ClassifyRequestParser.Parse(Encoding.UTF8.GetBytes(
+        var (request, topK, _) = ClassifyRequestParser.Parse(Encoding.UTF8.GetBytes(
             "{\"inputs\":[\"a\",\"b\"],\"parameters\":{\"top_k\":1,\"function_to_apply\":\"none\",\"truncation\":false,\"head\":\"h\"}}"));
 
         Assert.Equal(["a", "b"], request.Texts);

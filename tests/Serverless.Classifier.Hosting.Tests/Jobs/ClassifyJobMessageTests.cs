@@ -37,6 +37,7 @@ public sealed class ClassifyJobMessageTests
     [InlineData("{\"input\":\"inputs/a\",\"output\":\"outputs/b\",\"head\":\"\"}", "Field 'head' must have 1 to 256 characters.")]
     [InlineData("{\"input\":\"inputs/a\",\"output\":\"outputs/b\",\"jobId\":\"\\ud800\"}", "Field 'jobId' is not valid Unicode.")]
     [InlineData("{\"input\":\"inputs/a\\u0000b\",\"output\":\"outputs/b\"}", "is not a blob path; expected '<container>/<blob>' without '..', empty segments or control characters")]
+    [InlineData("{\"\\udc00\":1,\"input\":\"inputs/a\",\"output\":\"outputs/b\"}", "field name that is not valid Unicode")]
     [InlineData("[1,2]", "needs \"input\" and \"output\" blob paths")]
     [InlineData("{\"input\":{\"a\":1},\"output\":\"outputs/b\"}", "Field 'input' must be a string.")]
     public void Parse_MessageThatCanNeverSucceed_IsInvalidInputSayingWhy(string text, string reason)

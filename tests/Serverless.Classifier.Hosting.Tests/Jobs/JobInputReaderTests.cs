@@ -71,6 +71,7 @@ public sealed class JobInputReaderTests
         { "jsonl", "{\"text\":\"\\ud800\"}\n{\"text\":\"ok\"}\n", ["!is not valid Unicode", "ok"] },
         { "jsonl", "{\"text\":\"\\udc00\\ud800\"}\n", ["!is not valid Unicode"] },
         { "jsonl", "{\"text\":5}\n", ["!no string field 'text'"] },
+        { "jsonl", "{\"\\ud800\":1,\"text\":\"a\"}\n{\"text\":\"b\"}\n", ["!key that is not valid Unicode", "b"] },
         { "jsonl", "{\"text\":null}\n", ["!no string field 'text'"] },
         { "jsonl", "{\"text\":[\"a\"]}\n", ["!no string field 'text'"] },
         { "jsonl", "\"just a string\"\n", ["!not a JSON object"] },
