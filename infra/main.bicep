@@ -5,8 +5,7 @@ targetScope = 'subscription'
 @description('Name of the azd environment; names and tags every resource.')
 param environmentName string
 
-@description('Region. Serverless GPU workload profiles are offered in West US 3, Australia East and Sweden Central.')
-@allowed([ 'westus3', 'australiaeast', 'swedencentral' ])
+@description('Region. With gpu true it must offer serverless GPU workload profiles (Container Apps documentation, "Using serverless GPUs": West US 3, Australia East and Sweden Central when this was written; the list grows, so it is not fixed here and a region without them fails at the environment).')
 param location string
 
 @description('Run the app on a serverless GPU workload profile (true) or on the Consumption CPU profile (false: cheaper, for dev and test). Fixed at environment creation.')
@@ -18,6 +17,10 @@ param gpuProfileType string = 'Consumption-GPU-NC8as-T4'
 
 @description('Principal id of the deployer, granted rights to publish models and submit jobs; azd sets AZURE_PRINCIPAL_ID. Empty for none.')
 param principalId string = ''
+
+@description('Type of that principal: User when a person runs azd, ServicePrincipal in CI; azd sets AZURE_PRINCIPAL_TYPE.')
+@allowed([ 'User', 'ServicePrincipal', 'Group' ])
+param principalType string = 'User'
 
 @description('Model to serve (packages under models/<modelName>/).')
 param modelName string = 'arctic-xs-sentiment'
@@ -31,6 +34,15 @@ param classifierImageName string = ''
 @description('Most replicas the app scales out to.')
 @minValue(1)
 param maxReplicas int = 10
+
+@description('Fewest replicas: 0 scales to zero when idle (pay nothing, cold start on the next request); 1 keeps one replica warm.')
+@minValue(0)
+param minReplicas int = 0
+
+@description('Jobs one replica runs at once, which is also the queued messages per replica the platform scales to (host.json queues batchSize).')
+@minValue(1)
+@maxValue(16)
+param jobsPerReplica int = 1
 
 var abbreviations = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -127,7 +139,9 @@ module classifier 'app/functionapp.bicep' = {
     pullIdentityId: pullIdentity.outputs.ID
     cpu: replica.cpu
     memory: replica.memory
+    minReplicas: minReplicas
     maxReplicas: maxReplicas
+    jobsPerReplica: jobsPerReplica
     hostStorageAccountName: storage.outputs.HOST_STORAGE_ACCOUNT_NAME
     dataBlobEndpoint: storage.outputs.DATA_BLOB_ENDPOINT
     applicationInsightsConnectionString: monitoring.outputs.APPLICATIONINSIGHTS_CONNECTION_STRING
@@ -149,6 +163,7 @@ module rbac 'app/rbac.bicep' = {
     applicationInsightsName: monitoring.outputs.APPLICATIONINSIGHTS_NAME
     appPrincipalId: classifier.outputs.PRINCIPAL_ID
     userPrincipalId: principalId
+    userPrincipalType: principalType
   }
 }
 
@@ -162,3 +177,15 @@ output HOST_STORAGE_ACCOUNT_NAME string = storage.outputs.HOST_STORAGE_ACCOUNT_N
 output DATA_STORAGE_ACCOUNT_NAME string = storage.outputs.DATA_STORAGE_ACCOUNT_NAME
 output DATA_BLOB_ENDPOINT string = storage.outputs.DATA_BLOB_ENDPOINT
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.APPLICATIONINSIGHTS_NAME
+// What infra/classifier.bicep needs when azd deploy re-applies the app (classifier.parameters.json reads these).
+output CLASSIFIER_ENVIRONMENT_ID string = environment.outputs.ID
+output CLASSIFIER_WORKLOAD_PROFILE string = environment.outputs.WORKLOAD_PROFILE_NAME
+output CLASSIFIER_PULL_IDENTITY_ID string = pullIdentity.outputs.ID
+output CLASSIFIER_CPU string = replica.cpu
+output CLASSIFIER_MEMORY string = replica.memory
+output CLASSIFIER_MIN_REPLICAS string = string(minReplicas)
+output CLASSIFIER_MAX_REPLICAS string = string(maxReplicas)
+output CLASSIFIER_JOBS_PER_REPLICA string = string(jobsPerReplica)
+output CLASSIFIER_MODEL_NAME string = modelName
+output CLASSIFIER_MODEL_VERSION string = modelVersion
+output CLASSIFIER_EXECUTION_PROVIDER string = gpu ? 'cuda' : 'cpu'

@@ -14,6 +14,12 @@ public interface ITextClassifier
     /// <summary>The ONNX Runtime execution provider in use (<c>cpu</c> or <c>cuda</c>), or null until a model has loaded.</summary>
     string? ExecutionProvider { get; }
 
+    /// <summary>The GPU the sessions run on (name and memory) when the provider is CUDA; null on CPU or before a load.</summary>
+    string? ExecutionDevice { get; }
+
+    /// <summary>Why the last load failed (one line, no secrets), or null after a successful load.</summary>
+    string? LoadError { get; }
+
     /// <summary>Loads the configured model package if none is loaded yet. Safe to call concurrently and repeatedly.</summary>
     Task LoadAsync(CancellationToken cancellationToken);
 

@@ -22,6 +22,7 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
     private readonly ILogger<TextClassifier> _logger;
     private readonly SemaphoreSlim _loadLock = new(1, 1);
     private ModelLease? _current;
+    private string? _loadError;
 
     public TextClassifier(IOptions<ClassifierOptions> options, IModelSource source, ILogger<TextClassifier> logger)
     {
@@ -35,6 +36,10 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
     public ModelManifest? Manifest => Volatile.Read(ref _current)?.Model.Manifest;
 
     public string? ExecutionProvider => Volatile.Read(ref _current)?.Model.ExecutionProvider;
+
+    public string? ExecutionDevice => Volatile.Read(ref _current)?.Model.ExecutionDevice;
+
+    public string? LoadError => Volatile.Read(ref _loadError);
 
     /// <summary>The model being served (no lease taken: for diagnostics and tests).</summary>
     internal ClassifierModel? Current => Volatile.Read(ref _current)?.Model;
@@ -67,11 +72,19 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
         try
         {
             var directory = await _source.GetPackageDirectoryAsync(cancellationToken).ConfigureAwait(false);
-            return await ClassifierModel.LoadAsync(directory, _sessions, _logger, cancellationToken).ConfigureAwait(false);
+            var model = await ClassifierModel.LoadAsync(directory, _sessions, _logger, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _loadError, null);
+            return model;
         }
         catch (ClassifierException exception)
         {
+            Volatile.Write(ref _loadError, exception.Message);
             Log.ModelLoadFailed(_logger, _source.Description, exception.Kind, exception);
+            throw;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Volatile.Write(ref _loadError, $"The model source {_source.Description} failed: {exception.GetType().Name}; see the logs (event 1008).");
             throw;
         }
     }

@@ -28,9 +28,18 @@ param cpu string
 @description('Memory per replica, for example "8Gi".')
 param memory string
 
-@description('Most replicas. The least is 0: the app scales to zero when idle.')
+@description('Fewest replicas: 0 scales to zero when idle (a cold start on the next request or job); 1 keeps one warm.')
+@minValue(0)
+param minReplicas int = 0
+
+@description('Most replicas.')
 @minValue(1)
 param maxReplicas int
+
+@description('Jobs one replica runs at once (host.json queues batchSize, overridden as an app setting); the platform derives the queue scaler from the queue settings, so this is also the queued messages per replica.')
+@minValue(1)
+@maxValue(16)
+param jobsPerReplica int = 1
 
 @description('Host storage account name (AzureWebJobsStorage, job queues).')
 param hostStorageAccountName string
@@ -76,6 +85,7 @@ var settings = [
   { name: 'Classifier__ModelVersion', value: modelVersion }
   { name: 'Classifier__ExecutionProvider', value: executionProvider }
   { name: 'Classifier__CachePath', value: '/tmp/models' }
+  { name: 'AzureFunctionsJobHost__extensions__queues__batchSize', value: string(jobsPerReplica) }
 ]
 
 resource app 'Microsoft.App/containerApps@2025-07-01' = {
@@ -108,10 +118,33 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
           image: image
           resources: { cpu: json(cpu), memory: memory }
           env: settings
+          // Ready once a model is loaded (after a scale-from-zero: image pull, model download, session creation), so
+          // requests do not meet 503s; alive as long as the host answers. With ExecutionProvider cuda, a replica whose
+          // CUDA cannot load stays not ready and /api/ready says why.
+          probes: [
+            {
+              type: 'Startup'
+              httpGet: { path: '/api/health', port: 80 }
+              periodSeconds: 5
+              failureThreshold: 60
+            }
+            {
+              type: 'Readiness'
+              httpGet: { path: '/api/ready', port: 80 }
+              periodSeconds: 5
+              failureThreshold: 3
+            }
+            {
+              type: 'Liveness'
+              httpGet: { path: '/api/health', port: 80 }
+              periodSeconds: 30
+              failureThreshold: 3
+            }
+          ]
         }
       ]
       scale: {
-        minReplicas: 0
+        minReplicas: minReplicas
         maxReplicas: maxReplicas
       }
     }

@@ -13,6 +13,10 @@ internal sealed class FakeTextClassifier : ITextClassifier
 
     public string? ExecutionProvider { get; set; } = "cpu";
 
+    public string? ExecutionDevice { get; set; }
+
+    public string? LoadError { get; set; }
+
     public Task LoadAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<ClassificationResult> ClassifyAsync(ClassificationRequest request, CancellationToken cancellationToken)

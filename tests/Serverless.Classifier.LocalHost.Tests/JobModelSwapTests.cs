@@ -190,6 +190,10 @@ public sealed class JobModelSwapTests(AzuriteFixture storage) : IDisposable
 
         public string? ExecutionProvider => inner.ExecutionProvider;
 
+        public string? ExecutionDevice => inner.ExecutionDevice;
+
+        public string? LoadError => inner.LoadError;
+
         public Task LoadAsync(CancellationToken cancellationToken) => inner.LoadAsync(cancellationToken);
 
         public Task<ClassificationResult> ClassifyAsync(ClassificationRequest request, CancellationToken cancellationToken) => inner.ClassifyAsync(request, cancellationToken);

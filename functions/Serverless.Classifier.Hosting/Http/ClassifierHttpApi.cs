@@ -51,8 +51,18 @@ public sealed class ClassifierHttpApi(ITextClassifier classifier, IOptions<Class
             }
 
             var body = await ReadBodyAsync(context.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-            var (request, topK) = ClassifyRequestParser.Parse(body);
-            var result = await classifier.ClassifyAsync(request, cancellationToken);
+            var (request, topK, singleInput) = ClassifyRequestParser.Parse(body);
+            ClassificationResult result;
+            try
+            {
+                result = await classifier.ClassifyAsync(request, cancellationToken);
+            }
+            catch (ClassifierException exception) when (singleInput && exception.Field == "inputs[0]" && exception.Message.StartsWith("inputs[0]", StringComparison.Ordinal))
+            {
+                // The client sent one string, not an array: name the field as sent.
+                throw new ClassifierException(exception.Kind, "inputs" + exception.Message["inputs[0]".Length..], exception) { Field = "inputs" };
+            }
+
 
             var headers = context.Response.Headers;
             headers[ModelNameHeader] = result.ModelName;
@@ -84,9 +94,10 @@ public sealed class ClassifierHttpApi(ITextClassifier classifier, IOptions<Class
         var manifest = classifier.Manifest;
         if (manifest is null)
         {
+            // The reason of the last failed load (a missing package, CUDA that cannot load...) tells operators what to fix.
+            var reason = classifier.LoadError is { } error ? $"No model is loaded: {error} The service retries loading it." : "No model is loaded yet; the service is loading it.";
             return Problems.WriteAsync(
-                context, StatusCodes.Status503ServiceUnavailable, Problems.Map(ClassifierErrorKind.ModelUnavailable).Type, "Not ready.",
-                "No model is loaded yet; the service retries loading it.", retryAfterSeconds: 10);
+                context, StatusCodes.Status503ServiceUnavailable, Problems.Map(ClassifierErrorKind.ModelUnavailable).Type, "Not ready.", reason, retryAfterSeconds: 10);
         }
 
         return context.Response.WriteAsJsonAsync(new { status = "ready", model = manifest.Name, version = manifest.Version }, ApiJson.Options, context.RequestAborted);
@@ -109,6 +120,7 @@ public sealed class ClassifierHttpApi(ITextClassifier classifier, IOptions<Class
             maxLength = manifest.Tokenizer.MaxLength,
             hiddenSize = manifest.Encoder.HiddenSize,
             executionProvider = classifier.ExecutionProvider,
+            executionDevice = classifier.ExecutionDevice,
             heads = manifest.Heads.Select(h => new
             {
                 name = h.Name,

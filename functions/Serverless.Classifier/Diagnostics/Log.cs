@@ -22,6 +22,10 @@ internal static partial class Log
         Message = "Execution provider {Requested} was configured but CUDA is unavailable, running on CPU: {Reason}")]
     public static partial void CudaUnavailable(ILogger logger, string requested, string reason);
 
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Error,
+        Message = "Execution provider cuda was configured but CUDA is unavailable; the model stays unloaded and the service not ready: {Reason}")]
+    public static partial void CudaRequiredButUnavailable(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Disposed model {ModelName} {ModelVersion}")]
     public static partial void ModelDisposed(ILogger logger, string modelName, string modelVersion);
 

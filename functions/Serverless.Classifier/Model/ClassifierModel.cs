@@ -34,6 +34,9 @@ internal sealed class ClassifierModel : IDisposable
 
     public string ExecutionProvider { get; }
 
+    /// <summary>The GPU's name and memory when <see cref="ExecutionProvider"/> is CUDA and the driver names it.</summary>
+    public string? ExecutionDevice { get; private init; }
+
     /// <summary>True once disposed (after a swap, when its last request ended).</summary>
     public bool IsDisposed { get; private set; }
 
@@ -61,7 +64,7 @@ internal sealed class ClassifierModel : IDisposable
                 heads.Add(head.Name, session);
             }
 
-            var model = new ClassifierModel(manifest, features, heads, sessions.Provider, logger);
+            var model = new ClassifierModel(manifest, features, heads, sessions.Provider, logger) { ExecutionDevice = sessions.Device };
             // The warm-up checks the real output width (dimensions are often symbolic) and takes the slow first run.
             model.Score([[features.Tokenizer.ClsId, features.Tokenizer.SepId]], [.. heads.Values], int.MaxValue, 1, cancellationToken);
             Log.ModelLoaded(logger, manifest.Name, manifest.Version, heads.Count, manifest.Encoder.HiddenSize, model.ExecutionProvider, stopwatch.ElapsedMilliseconds);
