@@ -26,6 +26,7 @@ internal static class ModelExportCli
             ImportHfCommand.Create(context),
             PublishCommand.Create(context),
             PromoteCommand.Create(context),
+            JobsCommand.Create(context),
         };
 
         try

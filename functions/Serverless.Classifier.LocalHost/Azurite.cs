@@ -11,7 +11,7 @@ namespace Serverless.Classifier.LocalHost;
 public sealed class Azurite : IAsyncDisposable
 {
     /// <summary>Azurite's published development account key (not a secret: it is the same for every Azurite).</summary>
-    private const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    public const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private static readonly int[] DefaultPorts = [10000, 10001, 10002];
 

@@ -103,12 +103,27 @@ internal sealed class LocalHostApp : IAsyncDisposable
     private static void PrintUsage(WebApplication app)
     {
         var url = app.Urls.FirstOrDefault() ?? DefaultUrl;
-        Console.WriteLine($$"""
+        var queue = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.Jobs.JobOptions>>().Value.QueueName;
+        Console.WriteLine(Usage(url, queue, app.Configuration[HostingServiceCollectionExtensions.HostStorageConnection]));
+    }
+
+    /// <summary>What the host prints when it starts: calls to try, and the exact jobs command (with the connection
+    /// string only when it is Azurite's well-known one, never a real account's).</summary>
+    internal static string Usage(string url, string queue, string? storage)
+    {
+        var development = storage is null || storage == DevelopmentStorage;
+        var azurite = development || storage!.Contains(Azurite.DevelopmentAccountKey, StringComparison.Ordinal);
+        var connection = development ? string.Empty : azurite ? $" --connection '{storage}'" : " --connection <the AzureWebJobsStorage connection string>";
+        var shown = development ? "Azurite (UseDevelopmentStorage=true)" : azurite ? storage : "the configured AzureWebJobsStorage (not printed: it is not Azurite's)";
+        var queueOption = queue == "classify-jobs" ? string.Empty : $" --queue {queue}";
+        return $$"""
             Serverless classifier (local host) listening on {{url}}
               curl -s -X POST {{url}}/api/classify -H 'content-type: application/json' -d '{"inputs":["I love it","awful, never again"]}'
               curl -s {{url}}/api/ready    curl -s {{url}}/api/models    curl -s {{url}}/api/openapi.json
-            Batch jobs: upload a blob to 'inputs' and send {"input":"inputs/<blob>","output":"outputs/<blob>"} to queue 'classify-jobs'.
+            Batch jobs (JSON Lines, CSV or text lines; progress, then the output beside the file):
+              dotnet run --project model-export -- jobs submit data/sentiment/test.jsonl --wait{{connection}}{{queueOption}}
+            Storage: {{shown}}
             Press Ctrl+C to stop (Azurite stops too if this host started it).
-            """);
+            """;
     }
 }

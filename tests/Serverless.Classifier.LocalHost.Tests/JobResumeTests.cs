@@ -55,6 +55,31 @@ public sealed class JobResumeTests(AzuriteFixture storage)
         Assert.Equal(300, summary["resumedFromLine"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task CancelledJob_StopsAtAChunkWithoutOutputAndSaysSoInItsSummary()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var blobs = new BlobServiceClient(storage.ConnectionString);
+        await blobs.GetBlobContainerClient("inputs").CreateIfNotExistsAsync(cancellationToken: TestContext.Token);
+        var outputs = blobs.GetBlobContainerClient("outputs");
+        await outputs.CreateIfNotExistsAsync(cancellationToken: TestContext.Token);
+        var input = $"cancel-{tag}.txt";
+        await blobs.GetBlobContainerClient("inputs").GetBlobClient(input).UploadAsync(
+            BinaryData.FromString(string.Join("\n", Enumerable.Range(0, 250).Select(i => $"line {i}"))), TestContext.Token);
+        await outputs.GetBlobClient($"{input}.jsonl{ClassifyJobProcessor.CancelSuffix}").UploadAsync(BinaryData.FromString("now"), TestContext.Token);
+        await using var scope = Processor("cancel-" + tag, maxInvocationSeconds: 3600);
+
+        var outcome = await scope.Processor.ProcessAsync(
+            JsonSerializer.Serialize(new { input = $"inputs/{input}", output = $"outputs/{input}.jsonl", jobId = "j-" + tag }), "m0", TestContext.Token);
+
+        Assert.Equal(JobOutcome.Cancelled, outcome);
+        var summary = JsonNode.Parse((await outputs.GetBlobClient($"{input}.jsonl.summary.json").DownloadContentAsync(TestContext.Token)).Value.Content.ToString())!;
+        Assert.Equal(("cancelled", "j-" + tag, 0), (summary["status"]!.GetValue<string>(), summary["jobId"]!.GetValue<string>(), summary["linesDone"]!.GetValue<int>()));
+        Assert.Equal("cancelled on request after 0 lines; no output was written", summary["reason"]!.GetValue<string>());
+        Assert.False(await outputs.GetBlobClient($"{input}.jsonl").ExistsAsync(TestContext.Token));
+        Assert.False(await outputs.GetBlobClient($"{input}.jsonl.progress.json").ExistsAsync(TestContext.Token));
+    }
+
     private ProcessorScope Processor(string queueName, int maxInvocationSeconds)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -24,4 +24,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Job {Output} out of time after {LineCount} lines; queued a continuation")]
     public static partial void JobContinued(ILogger logger, string output, long lineCount);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Job {Output} cancelled on request after {LineCount} lines")]
+    public static partial void JobCancelled(ILogger logger, string output, long lineCount);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "The summary of rejected job {Output} could not be written ({Status}); the rejected queue has the reason")]
+    public static partial void JobSummaryNotWritten(ILogger logger, string output, int status);
 }

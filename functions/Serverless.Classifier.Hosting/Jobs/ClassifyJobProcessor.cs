@@ -30,6 +30,15 @@ public sealed class ClassifyJobProcessor
     private readonly IOptions<ClassifierOptions> _classifierOptions;
     private readonly ILogger<ClassifyJobProcessor> _logger;
 
+    /// <summary>Beside the output: the summary, written when the job ends (completed, cancelled or rejected).</summary>
+    public const string SummarySuffix = ".summary.json";
+
+    /// <summary>Beside the output: the checkpoint while the job runs.</summary>
+    public const string ProgressSuffix = ".progress.json";
+
+    /// <summary>Beside the output: its presence asks the job to stop at its next chunk.</summary>
+    public const string CancelSuffix = ".cancel";
+
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     internal ClassifyJobProcessor(
@@ -80,6 +89,20 @@ public sealed class ClassifyJobProcessor
             var quoted = json.Length <= 16_384 ? json : json[..16_384] + "...";
             var record = JsonSerializer.Serialize(new { reason = exception.Message, messageId, jobId = message?.JobId, message = quoted });
             await _queues.Create(options.RejectedQueueName).SendMessageAsync(record, cancellationToken).ConfigureAwait(false);
+            if (message is not null)
+            {
+                // The output's place is known: say it there too, so whoever waits for the summary learns why.
+                try
+                {
+                    await WriteSummaryAsync(message, new { status = "rejected", reason = exception.Message, input = message.Input, output = message.Output, jobId = message.JobId }, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RequestFailedException failure)
+                {
+                    // The rejected queue has the record; a summary that cannot be written (no such container) adds nothing.
+                    Log.JobSummaryNotWritten(_logger, message.Output, failure.Status);
+                }
+            }
+
             return JobOutcome.Rejected;
         }
     }
@@ -93,8 +116,7 @@ public sealed class ClassifyJobProcessor
         var (outputContainer, outputBlob) = ClassifyJobMessage.Split(message.Output);
         var container = _blobs.GetBlobContainerClient(outputContainer);
         var output = container.GetBlockBlobClient(outputBlob);
-        var progressBlob = container.GetBlobClient(outputBlob + ".progress.json");
-        var summaryBlob = container.GetBlobClient(outputBlob + ".summary.json");
+        var progressBlob = container.GetBlobClient(outputBlob + ProgressSuffix);
 
         using var model = await _classifier.PinModelAsync(cancellationToken).ConfigureAwait(false);
         var manifest = model.Manifest;
@@ -141,6 +163,11 @@ public sealed class ClassifyJobProcessor
             chunk.Add(line);
             if (chunk.Count == options.ChunkSize)
             {
+                if (await CancelledAsync(container, outputBlob, cancellationToken).ConfigureAwait(false))
+                {
+                    return await CancelAsync(message, manifest.Version, progress, progressBlob, cancellationToken).ConfigureAwait(false);
+                }
+
                 progress = await WriteChunkAsync(chunk, progress, model, headName, output, progressBlob, stopwatch, cancellationToken).ConfigureAwait(false);
                 stopwatch.Restart();
                 chunk.Clear();
@@ -167,6 +194,7 @@ public sealed class ClassifyJobProcessor
         var header = message.ResolvedFormat == "csv" ? 1 : 0;
         var summary = new
         {
+            status = "completed",
             input = message.Input,
             output = message.Output,
             jobId = message.JobId,
@@ -185,10 +213,34 @@ public sealed class ClassifyJobProcessor
             lastInvocationMs = Math.Round(invocation.Elapsed.TotalMilliseconds),
             totalMs = Math.Round(progress.ElapsedMs + stopwatch.Elapsed.TotalMilliseconds),
         };
-        await summaryBlob.UploadAsync(BinaryData.FromObjectAsJson(summary, JsonSerializerOptions.Web), overwrite: true, cancellationToken).ConfigureAwait(false);
+        await WriteSummaryAsync(message, summary, cancellationToken).ConfigureAwait(false);
         await progressBlob.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         Log.JobCompleted(_logger, message.Output, progress.LinesDone, progress.Errors, invocation.ElapsedMilliseconds);
         return JobOutcome.Completed;
+    }
+
+    /// <summary><c>&lt;output&gt;.cancel</c> exists: someone asked the job to stop (model-export jobs cancel).</summary>
+    private static async Task<bool> CancelledAsync(BlobContainerClient container, string outputBlob, CancellationToken cancellationToken) =>
+        (await container.GetBlobClient(outputBlob + CancelSuffix).ExistsAsync(cancellationToken).ConfigureAwait(false)).Value;
+
+    /// <summary>Stops at a chunk boundary: no output is committed, the checkpoint goes, the summary says so.</summary>
+    private async Task<JobOutcome> CancelAsync(ClassifyJobMessage message, string modelVersion, JobProgress progress, BlobClient progressBlob, CancellationToken cancellationToken)
+    {
+        var reason = $"cancelled on request after {progress.LinesDone} lines; no output was written";
+        await WriteSummaryAsync(
+            message,
+            new { status = "cancelled", reason, input = message.Input, output = message.Output, jobId = message.JobId, version = modelVersion, linesDone = progress.LinesDone },
+            cancellationToken).ConfigureAwait(false);
+        await progressBlob.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        Log.JobCancelled(_logger, message.Output, progress.LinesDone);
+        return JobOutcome.Cancelled;
+    }
+
+    private async Task WriteSummaryAsync(ClassifyJobMessage message, object summary, CancellationToken cancellationToken)
+    {
+        var (container, blob) = ClassifyJobMessage.Split(message.Output);
+        await _blobs.GetBlobContainerClient(container).GetBlobClient(blob + SummarySuffix)
+            .UploadAsync(BinaryData.FromObjectAsJson(summary, JsonSerializerOptions.Web), overwrite: true, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<JobProgress> WriteChunkAsync(

@@ -11,4 +11,7 @@ public enum JobOutcome
 
     /// <summary>The message can never succeed; it was recorded in the rejected queue with the reason.</summary>
     Rejected,
+
+    /// <summary>Cancelled on request (<c>&lt;output&gt;.cancel</c>); the summary says so and no output was written.</summary>
+    Cancelled,
 }

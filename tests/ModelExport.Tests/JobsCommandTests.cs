@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Serverless.Classifier.Hosting.Jobs;
+
+namespace ModelExport.Tests;
+
+/// <summary><c>jobs submit</c> writes the documented message, which the service's own parser accepts; status and cancel find the job.</summary>
+[Collection(StorageCollection.Name)]
+public sealed class JobsCommandTests(AzuriteFixture storage) : IDisposable
+{
+    private readonly string _queue = "cli-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "jobs-cli-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Submit_WritesAMessageTheServiceParsesAndUploadsTheInput()
+    {
+        var file = await WriteInputAsync("My Reviews.csv", "review,body\nr1,great\nr2,awful\n\n");
+        var queue = new QueueClient(storage.ConnectionString, _queue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await queue.CreateIfNotExistsAsync(cancellationToken: TestContext.Token);
+
+        var (exitCode, output, error) = await CliRunner.RunAsync(
+            ["jobs", "submit", file, "--connection", storage.ConnectionString, "--queue", _queue, "--head", "sentiment", "--id-field", "review", "--text-field", "body"]);
+
+        Assert.True(exitCode == 0, error);
+        var submitted = JsonNode.Parse(output)!;
+        var jobId = submitted["jobId"]!.GetValue<string>();
+        Assert.Matches("^my-reviews-[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$", jobId);
+        Assert.Equal(2, submitted["lines"]!.GetValue<int>());
+        var queued = (await queue.ReceiveMessageAsync(cancellationToken: TestContext.Token)).Value;
+        var message = ClassifyJobMessage.Parse(ClassifyJobMessage.Decode(queued.Body.ToString()), new JobOptions());
+        Assert.Equal(
+            ($"inputs/{jobId}/My Reviews.csv", $"outputs/My Reviews.csv.{jobId}.out.jsonl", "sentiment", null, "review", "body", jobId, "csv"),
+            (message.Input, message.Output, message.Head, message.Format, message.IdField, message.TextField, message.JobId, message.ResolvedFormat));
+        var blobs = new BlobServiceClient(storage.ConnectionString);
+        var uploaded = (await blobs.GetBlobContainerClient("inputs").GetBlobClient($"{jobId}/My Reviews.csv").DownloadContentAsync(TestContext.Token)).Value.Content.ToString();
+        Assert.Equal(await File.ReadAllTextAsync(file, TestContext.Token), uploaded);
+    }
+
+    [Fact]
+    public async Task StatusAndCancel_FindTheJobByIdAndUnknownIdsAreAClearError()
+    {
+        var file = await WriteInputAsync("lines.txt", "one\ntwo\n");
+        await new QueueClient(storage.ConnectionString, _queue).CreateIfNotExistsAsync(cancellationToken: TestContext.Token);
+        var (_, output, _) = await CliRunner.RunAsync(["jobs", "submit", file, "--connection", storage.ConnectionString, "--queue", _queue]);
+        var jobId = JsonNode.Parse(output)!["jobId"]!.GetValue<string>();
+
+        var (statusExit, status, _) = await CliRunner.RunAsync(["jobs", "status", jobId, "--connection", storage.ConnectionString, "--queue", _queue]);
+        var (cancelExit, cancel, _) = await CliRunner.RunAsync(["jobs", "cancel", jobId, "--connection", storage.ConnectionString, "--queue", _queue]);
+        var (missingExit, _, missing) = await CliRunner.RunAsync(["jobs", "status", "no-such-job", "--connection", storage.ConnectionString, "--queue", _queue]);
+
+        Assert.Equal((0, 0, 1), (statusExit, cancelExit, missingExit));
+        Assert.Equal("queued", JsonNode.Parse(status)!["state"]!.GetValue<string>());
+        Assert.True(JsonNode.Parse(cancel)!["cancelRequested"]!.GetValue<bool>());
+        Assert.True(await new BlobServiceClient(storage.ConnectionString).GetBlobContainerClient("outputs").GetBlobClient($"lines.txt.{jobId}.out.jsonl.cancel").ExistsAsync(TestContext.Token));
+        Assert.StartsWith("error: No job 'no-such-job' in outputs/.jobs/", missing, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Submit_QueueMissing_ExitsOneSayingWhatToDo()
+    {
+        var file = await WriteInputAsync("lines.txt", "one\n");
+
+        var (exitCode, _, error) = await CliRunner.RunAsync(["jobs", "submit", file, "--connection", storage.ConnectionString, "--queue", _queue + "-none"]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"error: Queue '{_queue}-none' does not exist, so job lines-", error, StringComparison.Ordinal);
+        Assert.Contains("start the service once (it creates its queues), or pass the service's --queue.", error, StringComparison.Ordinal);
+    }
+
+    private async Task<string> WriteInputAsync(string name, string content)
+    {
+        Directory.CreateDirectory(_folder);
+        var path = Path.Combine(_folder, name);
+        await File.WriteAllTextAsync(path, content, TestContext.Token);
+        return path;
+    }
+}
