@@ -48,11 +48,7 @@ internal static class JobsCommand
         var wait = new Option<bool>("--wait") { Description = "Follow the job with a progress bar, then download the output and print the summary." };
         var timeout = new Option<int>("--timeout") { Description = "With --wait, seconds to wait before giving up (exit 3).", DefaultValueFactory = _ => 3600 };
         var command = new Command("submit", "Upload a file, queue a job for it, and optionally wait for its output.") { file, outputBlob, outFile, head, format, idField, textField, wait, timeout };
-        foreach (var option in common)
-        {
-            command.Options.Add(option);
-        }
-
+        AddOptions(command, common);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var input = parse.GetValue(file)!;
@@ -104,11 +100,7 @@ internal static class JobsCommand
     {
         var id = new Argument<string>("id") { Description = "The job id (jobs submit prints it; jobs list shows it)." };
         var command = new Command("status", "Where a job stands: queued, running, completed (with its summary), cancelled, rejected or poisoned (with the reason).") { id };
-        foreach (var option in common)
-        {
-            command.Options.Add(option);
-        }
-
+        AddOptions(command, common);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var storage = open(parse);
@@ -124,11 +116,7 @@ internal static class JobsCommand
     {
         var top = new Option<int>("--top") { Description = "How many recent jobs.", DefaultValueFactory = _ => 20 };
         var command = new Command("list", "Recent jobs submitted with jobs submit, newest first, with their state.") { top };
-        foreach (var option in common)
-        {
-            command.Options.Add(option);
-        }
-
+        AddOptions(command, common);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var storage = open(parse);
@@ -152,11 +140,7 @@ internal static class JobsCommand
     private static Command Failed(CommandContext context, Option[] common, Func<ParseResult, JobStorage> open)
     {
         var command = new Command("failed", "Rejected messages (with the service's reason) and poisoned ones, up to 32 of each.");
-        foreach (var option in common)
-        {
-            command.Options.Add(option);
-        }
-
+        AddOptions(command, common);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var storage = open(parse);
@@ -193,11 +177,7 @@ internal static class JobsCommand
     {
         var id = new Argument<string>("id") { Description = "The job id." };
         var command = new Command("cancel", "Ask a job to stop at its next chunk; its summary then says it was cancelled.") { id };
-        foreach (var option in common)
-        {
-            command.Options.Add(option);
-        }
-
+        AddOptions(command, common);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var storage = open(parse);
@@ -207,6 +187,14 @@ internal static class JobsCommand
             return 0;
         });
         return command;
+    }
+
+    private static void AddOptions(Command command, Option[] options)
+    {
+        foreach (var option in options)
+        {
+            command.Options.Add(option);
+        }
     }
 
     private static async Task<int> FollowAsync(CommandContext context, JobStorage storage, JobRecord record, string target, TimeSpan timeout, CancellationToken cancellationToken)

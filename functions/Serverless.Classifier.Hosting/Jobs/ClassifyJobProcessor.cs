@@ -72,6 +72,8 @@ public sealed class ClassifyJobProcessor
         {
             json = ClassifyJobMessage.Decode(messageText);
             message = ClassifyJobMessage.Parse(json, options);
+            // Every event of the job carries its id (set by model-export jobs submit) beside the message id.
+            using var jobScope = message.JobId is { } jobId ? _logger.BeginScope(new Dictionary<string, object> { ["JobId"] = jobId }) : null;
             var (inputContainer, inputBlob) = ClassifyJobMessage.Split(message.Input);
             input = _blobs.GetBlobContainerClient(inputContainer).GetBlobClient(inputBlob);
             if (!await input.ExistsAsync(cancellationToken).ConfigureAwait(false))

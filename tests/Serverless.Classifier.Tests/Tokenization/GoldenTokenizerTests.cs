@@ -10,7 +10,8 @@ namespace Serverless.Classifier.Tests.Tokenization;
 /// </summary>
 public sealed class GoldenTokenizerTests
 {
-    private static readonly Lazy<WordPieceTextTokenizer> Tokenizer = new(() =>
+    /// <summary>The default model's BERT-uncased vocabulary with default flags, loaded once for the tokenizer tests.</summary>
+    internal static readonly Lazy<WordPieceTextTokenizer> Tokenizer = new(() =>
     {
         using var vocabulary = File.OpenRead(TestPaths.DefaultVocabulary);
         return WordPieceTextTokenizer.Create(vocabulary, new TokenizerManifest { File = "vocab.txt", Sha256 = new string('0', 64) }, "vocab.txt");

@@ -1,5 +1,4 @@
 using CsCheck;
-using Serverless.Classifier.Model;
 using Serverless.Classifier.Tokenization;
 
 namespace Serverless.Classifier.Tests.Tokenization;
@@ -8,11 +7,7 @@ namespace Serverless.Classifier.Tests.Tokenization;
 /// rules never throw; a text the rules accept tokenizes to [CLS] ... [SEP] within the maximum length.</summary>
 public sealed class TokenizerPropertyTests
 {
-    private static readonly Lazy<WordPieceTextTokenizer> Tokenizer = new(() =>
-    {
-        using var vocabulary = File.OpenRead(TestPaths.DefaultVocabulary);
-        return WordPieceTextTokenizer.Create(vocabulary, new TokenizerManifest { File = "vocab.txt", Sha256 = new string('0', 64) }, "vocab.txt");
-    });
+    private static Lazy<WordPieceTextTokenizer> Tokenizer => GoldenTokenizerTests.Tokenizer;
 
     private static readonly Gen<string> AnyText = Gen.OneOf(
         Gen.String,
