@@ -9,7 +9,14 @@ internal sealed class FakeTextClassifier : ITextClassifier
 
     public ClassificationRequest? LastRequest { get; private set; }
 
-    public ModelManifest? Manifest { get; set; }
+    /// <summary>An exception nothing maps (a bug), thrown by <see cref="ClassifyAsync"/> and by reading <see cref="Manifest"/>.</summary>
+    public Exception? Unexpected { get; set; }
+
+    public ModelManifest? Manifest
+    {
+        get => Unexpected is null ? field : throw Unexpected;
+        set;
+    }
 
     public string? ExecutionProvider { get; set; } = "cpu";
 
@@ -22,6 +29,11 @@ internal sealed class FakeTextClassifier : ITextClassifier
     public Task<ClassificationResult> ClassifyAsync(ClassificationRequest request, CancellationToken cancellationToken)
     {
         LastRequest = request;
+        if (Unexpected is not null)
+        {
+            throw Unexpected;
+        }
+
         if (Failure is not null)
         {
             throw Failure;

@@ -173,6 +173,29 @@ public sealed class HttpFunctionTests
         Assert.NotNull(document["paths"]!["/api/classify"]!["post"]!["responses"]!["429"]);
     }
 
+    [Fact]
+    public async Task ClassifyAndModels_UnexpectedException_Are500ProblemsWithAnErrorIdAndNoDetails()
+    {
+        var classify = Request("{\"inputs\":\"I love it\"}");
+        var models = Get();
+        var api = Api();
+        _classifier.Manifest = FakeTextClassifier.SampleManifest();
+
+        // Classify reads the manifest first (503 until loaded); the fault comes from the classifier itself.
+        _classifier.Unexpected = new InvalidOperationException("secret internals");
+        await new ClassifyHttp(api).Run(classify.Request);
+        await new ModelsHttp(api).Models(models.Request);
+
+        foreach (var context in new[] { classify, models })
+        {
+            var problem = AssertProblem(context, 500, "internal-error");
+            var errorId = problem["errorId"]!.GetValue<string>();
+            Assert.Matches("^[0-9a-f]{32}$", errorId);
+            Assert.Contains(errorId, problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.DoesNotContain("secret", problem.ToJsonString(), StringComparison.Ordinal);
+        }
+    }
+
     private static DefaultHttpContext Request(string body, string contentType = "application/json")
     {
         var context = new DefaultHttpContext();

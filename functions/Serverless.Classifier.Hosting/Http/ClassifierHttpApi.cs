@@ -89,7 +89,9 @@ public sealed class ClassifierHttpApi(ITextClassifier classifier, IOptions<Class
         context.Response.WriteAsJsonAsync(new { status = "alive" }, ApiJson.Options, context.RequestAborted);
 
     /// <summary><c>GET /api/ready</c>: 200 once a model is loaded, else 503 with Retry-After.</summary>
-    public Task ReadyAsync(HttpContext context)
+    public Task ReadyAsync(HttpContext context) => GuardAsync(context, () => WriteReadyAsync(context));
+
+    private Task WriteReadyAsync(HttpContext context)
     {
         var manifest = classifier.Manifest;
         if (manifest is null)
@@ -104,7 +106,9 @@ public sealed class ClassifierHttpApi(ITextClassifier classifier, IOptions<Class
     }
 
     /// <summary><c>GET /api/models</c>: the model being served, its heads and the execution provider.</summary>
-    public Task ModelsAsync(HttpContext context)
+    public Task ModelsAsync(HttpContext context) => GuardAsync(context, () => WriteModelsAsync(context));
+
+    private Task WriteModelsAsync(HttpContext context)
     {
         var manifest = classifier.Manifest;
         if (manifest is null)
@@ -138,6 +142,19 @@ public sealed class ClassifierHttpApi(ITextClassifier classifier, IOptions<Class
     {
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(OpenApiDocumentFactory.Json, context.RequestAborted);
+    }
+
+    /// <summary>Runs a handler with the same last line of defence as classify.</summary>
+    private async Task GuardAsync(HttpContext context, Func<Task> handler)
+    {
+        try
+        {
+            await handler();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            await WriteUnexpectedAsync(context, exception);
+        }
     }
 
     /// <summary>
