@@ -17,6 +17,9 @@ public sealed record ClassificationRequest
     /// <summary>Cut inputs longer than the model's maximum length (true) or refuse them as invalid input (false).</summary>
     public bool Truncation { get; init; } = true;
 
+    /// <summary>Which end of an over-long input is kept when <see cref="Truncation"/> cuts it.</summary>
+    public TruncationDirection TruncationDirection { get; init; } = TruncationDirection.Right;
+
     /// <summary>Interactive (HTTP: first, refused when the queue is full) or batch (jobs: wait, never refused).</summary>
     public InferencePriority Priority { get; init; } = InferencePriority.Interactive;
 }

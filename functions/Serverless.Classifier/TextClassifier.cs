@@ -177,7 +177,7 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
         var inputs = new int[request.Texts.Count][];
         for (var i = 0; i < inputs.Length; i++)
         {
-            var encoded = model.Tokenizer.Encode(request.Texts[i]);
+            var encoded = model.Tokenizer.Encode(request.Texts[i], model.Tokenizer.MaxLength, request.TruncationDirection);
             if (encoded.Truncated && !request.Truncation)
             {
                 ClassifierThrow.InvalidInput(

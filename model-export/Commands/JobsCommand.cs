@@ -45,9 +45,11 @@ internal static class JobsCommand
         var format = new Option<string>("--format") { Description = "jsonl, csv or txt (default: from the file's extension)." };
         var idField = new Option<string>("--id-field") { Description = "Id field or column (default: id)." };
         var textField = new Option<string>("--text-field") { Description = "Text field or column (default: text)." };
+        var truncation = new Option<string>("--truncation-direction") { Description = "right (keep the start of an over-long text, the default) or left (keep its end)." };
+        truncation.AcceptOnlyFromAmong("right", "left");
         var wait = new Option<bool>("--wait") { Description = "Follow the job with a progress bar, then download the output and print the summary." };
         var timeout = new Option<int>("--timeout") { Description = "With --wait, seconds to wait before giving up (exit 3).", DefaultValueFactory = _ => 3600 };
-        var command = new Command("submit", "Upload a file, queue a job for it, and optionally wait for its output.") { file, outputBlob, outFile, head, format, idField, textField, wait, timeout };
+        var command = new Command("submit", "Upload a file, queue a job for it, and optionally wait for its output.") { file, outputBlob, outFile, head, format, idField, textField, truncation, wait, timeout };
         AddOptions(command, common);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -67,7 +69,7 @@ internal static class JobsCommand
                 .UploadAsync(BinaryData.FromObjectAsJson(record, JsonSerializerOptions.Web), overwrite: true, cancellationToken);
             var message = new JobMessage(
                 $"{storage.Names.InputContainer}/{record.Input}", $"{storage.Names.OutputContainer}/{record.Output}",
-                parse.GetValue(head), parse.GetValue(format), parse.GetValue(idField), parse.GetValue(textField), jobId);
+                parse.GetValue(head), parse.GetValue(format), parse.GetValue(idField), parse.GetValue(textField), jobId, parse.GetValue(truncation));
             try
             {
                 await storage.Jobs.SendMessageAsync(message.ToJson(), cancellationToken);

@@ -14,7 +14,8 @@ internal sealed record JobMessage(
     string? Format = null,
     string? IdField = null,
     string? TextField = null,
-    string? JobId = null)
+    string? JobId = null,
+    string? TruncationDirection = null)
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 

@@ -28,7 +28,7 @@ public sealed class JobsCommandTests(AzuriteFixture storage) : IDisposable
         await queue.CreateIfNotExistsAsync(cancellationToken: TestContext.Token);
 
         var (exitCode, output, error) = await CliRunner.RunAsync(
-            ["jobs", "submit", file, "--connection", storage.ConnectionString, "--queue", _queue, "--head", "sentiment", "--id-field", "review", "--text-field", "body"]);
+            ["jobs", "submit", file, "--connection", storage.ConnectionString, "--queue", _queue, "--head", "sentiment", "--id-field", "review", "--text-field", "body", "--truncation-direction", "left"]);
 
         Assert.True(exitCode == 0, error);
         var submitted = JsonNode.Parse(output)!;
@@ -37,6 +37,7 @@ public sealed class JobsCommandTests(AzuriteFixture storage) : IDisposable
         Assert.Equal(2, submitted["lines"]!.GetValue<int>());
         var queued = (await queue.ReceiveMessageAsync(cancellationToken: TestContext.Token)).Value;
         var message = ClassifyJobMessage.Parse(ClassifyJobMessage.Decode(queued.Body.ToString()), new JobOptions());
+        Assert.Equal("left", message.TruncationDirection);
         Assert.Equal(
             ($"inputs/{jobId}/My Reviews.csv", $"outputs/My Reviews.csv.{jobId}.out.jsonl", "sentiment", null, "review", "body", jobId, "csv"),
             (message.Input, message.Output, message.Head, message.Format, message.IdField, message.TextField, message.JobId, message.ResolvedFormat));

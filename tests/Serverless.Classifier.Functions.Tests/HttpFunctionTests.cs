@@ -65,7 +65,7 @@ public sealed class HttpFunctionTests
         { "application/json", "{\"inputs\":\"x\",\"parameters\":{\"function_to_apply\":\"relu\"}}", 400, "invalid-input", "parameters.function_to_apply", "must be \"softmax\", \"sigmoid\" or \"none\"" },
         { "application/json", "{\"inputs\":\"x\",\"parameters\":{\"truncation\":\"no\"}}", 400, "invalid-input", "parameters.truncation", "must be true or false" },
         { "application/json", "{\"inputs\":\"x\",\"parameters\":{\"head\":\"\"}}", 400, "invalid-input", "parameters.head", "must be a head name" },
-        { "application/json", "{\"inputs\":\"x\",\"parameters\":{\"topk\":1}}", 400, "invalid-input", "parameters.topk", "Unknown parameter 'topk'; parameters are top_k, function_to_apply, truncation, head" },
+        { "application/json", "{\"inputs\":\"x\",\"parameters\":{\"topk\":1}}", 400, "invalid-input", "parameters.topk", "Unknown parameter 'topk'; parameters are top_k, function_to_apply, truncation, truncation_direction, head" },
     };
 
     [Theory]

@@ -118,6 +118,7 @@ public sealed class HostileInputTests(LocalHostFixture host) : IClassFixture<Loc
         Bad("unknown activation", Utf8("{\"inputs\":\"x\",\"parameters\":{\"function_to_apply\":\"relu\"}}"), "parameters.function_to_apply"),
         Bad("head a number", Utf8("{\"inputs\":\"x\",\"parameters\":{\"head\":5}}"), "parameters.head"),
         Bad("unknown head", Utf8("{\"inputs\":\"x\",\"parameters\":{\"head\":\"topic\"}}"), "parameters.head"),
+        Bad("unknown truncation direction", Utf8("{\"inputs\":\"x\",\"parameters\":{\"truncation_direction\":\"middle\"}}"), "parameters.truncation_direction"),
         Bad("unknown parameter", Utf8("{\"inputs\":\"x\",\"parameters\":{\"temperature\":2}}"), "parameters.temperature"),
         Bad("unknown field", Utf8("{\"inputs\":\"x\",\"texts\":[\"y\"]}"), "texts"),
 

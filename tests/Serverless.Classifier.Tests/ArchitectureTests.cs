@@ -50,7 +50,7 @@ public sealed partial class ArchitectureTests
         var expected = new[]
         {
             "ClassificationRequest", "ClassificationResult", "ClassifierErrorKind", "ClassifierException", "ClassifierOptions",
-            "ClassifierServiceCollectionExtensions", "InferencePriority", "ITextClassifier", "PinnedModel", "TextLimits", "TextProblem", "TextScores",
+            "ClassifierServiceCollectionExtensions", "InferencePriority", "ITextClassifier", "PinnedModel", "TextLimits", "TextProblem", "TextScores", "TruncationDirection",
             // The tooling surface (model-export): features on a frozen encoder, packages, publishing.
             "Inference.EncodedBatch", "Inference.FeatureExtractor",
             "Model.Activation", "Model.EncoderManifest", "Model.HeadManifest", "Model.ModelManifest", "Model.ModelPackage", "Model.Pooling",

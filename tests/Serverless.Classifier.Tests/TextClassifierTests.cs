@@ -86,6 +86,19 @@ public sealed class TextClassifierTests(DefaultModelFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task ClassifyAsync_LeftTruncation_KeepsTheEndOfAnOverLongInput()
+    {
+        // About 600 negative word pieces, then about 600 positive ones: each end alone decides the label.
+        var text = string.Concat(Enumerable.Repeat("terrible awful broken ", 200)) + string.Concat(Enumerable.Repeat("great excellent wonderful ", 200));
+
+        var right = await ClassifyAsync(new ClassificationRequest { Texts = [text] });
+        var left = await ClassifyAsync(new ClassificationRequest { Texts = [text], TruncationDirection = TruncationDirection.Left });
+
+        Assert.Equal(["negative"], Best(right));
+        Assert.Equal(["positive"], Best(left));
+    }
+
+    [Fact]
     public async Task ClassifyAsync_OverLongInputWithTruncation_IsClassified()
     {
         var longText = string.Join(" ", Enumerable.Repeat("good", 600));

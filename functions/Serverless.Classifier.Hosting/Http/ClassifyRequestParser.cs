@@ -13,7 +13,7 @@ internal static class ClassifyRequestParser
     /// <c>inputs</c> was one string (the engine's <c>inputs[0]</c> is then the client's <c>inputs</c>).</summary>
     public sealed record Parsed(ClassificationRequest Request, int? TopK, bool SingleInput = false);
 
-    private static readonly string[] Parameters = ["top_k", "function_to_apply", "truncation", "head"];
+    private static readonly string[] Parameters = ["top_k", "function_to_apply", "truncation", "truncation_direction", "head"];
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
@@ -161,6 +161,16 @@ internal static class ClassifyRequestParser
                         Truncation = value.ValueKind is JsonValueKind.True or JsonValueKind.False
                             ? value.GetBoolean()
                             : throw Invalid(field, $"{field} must be true or false."),
+                    },
+                },
+                "truncation_direction" => request with
+                {
+                    Request = request.Request with
+                    {
+                        TruncationDirection = value.ValueKind == JsonValueKind.String && Enum.TryParse<TruncationDirection>(value.GetString(), ignoreCase: true, out var direction)
+                            && Enum.IsDefined(direction) && !char.IsAsciiDigit(value.GetString()![0])
+                            ? direction
+                            : throw Invalid(field, $"{field} must be \"right\" (keep the start of an over-long input) or \"left\" (keep its end)."),
                     },
                 },
                 "head" => request with

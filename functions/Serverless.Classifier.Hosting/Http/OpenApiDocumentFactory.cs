@@ -52,6 +52,13 @@ internal static class OpenApiDocumentFactory
                         ["top_k"] = new() { Type = "integer", Minimum = 1, Description = "Labels per input, best first (default: all)." },
                         ["function_to_apply"] = new() { Type = "string", Enum = [new OpenApiString("softmax"), new OpenApiString("sigmoid"), new OpenApiString("none")] },
                         ["truncation"] = new() { Type = "boolean", Default = new OpenApiBoolean(true), Description = "false: an input over the model's max length is a 400." },
+                        ["truncation_direction"] = new()
+                        {
+                            Type = "string",
+                            Enum = [new OpenApiString("right"), new OpenApiString("left")],
+                            Default = new OpenApiString("right"),
+                            Description = "Which end of an over-long input truncation keeps: right keeps the start, left the end.",
+                        },
                         ["head"] = new() { Type = "string", Description = "Head name (default: the model's defaultHead)." },
                     },
                 },

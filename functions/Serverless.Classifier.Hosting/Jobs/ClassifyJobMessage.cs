@@ -5,17 +5,18 @@ namespace Serverless.Classifier.Hosting.Jobs;
 
 /// <summary>
 /// A batch job message (docs/architecture.md): <c>{"input": "&lt;container&gt;/&lt;blob&gt;", "output":
-/// "&lt;container&gt;/&lt;blob&gt;", "head"?, "format"?: "jsonl" | "csv" | "txt", "idField"?, "textField"?, "jobId"?}</c>,
+/// "&lt;container&gt;/&lt;blob&gt;", "head"?, "format"?: "jsonl" | "csv" | "txt", "idField"?, "textField"?, "jobId"?,
+/// "truncationDirection"?: "right" | "left"}</c>,
 /// queued as base64 (what the Functions queue trigger and the Azure SDK's Base64 encoding send) or as the JSON itself.
 /// Parsed as strictly as HTTP bodies: unknown or duplicate fields, wrong types and paths that storage would refuse are
 /// reasons to reject the message, never to guess.
 /// </summary>
-internal sealed record ClassifyJobMessage(string Input, string Output, string? Head, string? Format, string? IdField, string? TextField, string? JobId)
+internal sealed record ClassifyJobMessage(string Input, string Output, string? Head, string? Format, string? IdField, string? TextField, string? JobId, string? TruncationDirection = null)
 {
     /// <summary>Blob names are at most 1,024 characters (Azure Storage).</summary>
     public const int MaxBlobNameLength = 1_024;
 
-    private static readonly string[] Fields = ["input", "output", "head", "format", "idField", "textField", "jobId"];
+    private static readonly string[] Fields = ["input", "output", "head", "format", "idField", "textField", "jobId", "truncationDirection"];
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
     private static readonly JsonDocumentOptions JsonOptions = new() { AllowDuplicateProperties = false, MaxDepth = 4 };
 
@@ -120,13 +121,19 @@ internal sealed record ClassifyJobMessage(string Input, string Output, string? H
             }
 
             var message = new ClassifyJobMessage(
-                input, output, values.GetValueOrDefault("head"), values.GetValueOrDefault("format"), values.GetValueOrDefault("idField"), values.GetValueOrDefault("textField"), values.GetValueOrDefault("jobId"));
+                input, output, values.GetValueOrDefault("head"), values.GetValueOrDefault("format"), values.GetValueOrDefault("idField"), values.GetValueOrDefault("textField"), values.GetValueOrDefault("jobId"),
+                values.GetValueOrDefault("truncationDirection"));
             CheckPath(message.Input, "input", options.InputContainers, suffixLength: 0);
             // The output's progress and summary blobs add ".summary.json" to its name.
             CheckPath(message.Output, "output", options.OutputContainers, suffixLength: ".progress.json".Length);
             if (message.Format is not (null or "jsonl" or "csv" or "txt"))
             {
                 throw Reject($"format '{Shorten(message.Format)}' is not supported; use jsonl, csv or txt (or omit it to use the input's extension).");
+            }
+
+            if (message.TruncationDirection is not (null or "left" or "right"))
+            {
+                throw Reject($"truncationDirection '{Shorten(message.TruncationDirection)}' is not supported; use \"right\" (keep the start of an over-long text, the default) or \"left\" (keep its end).");
             }
 
             foreach (var (field, value) in new[] { ("head", message.Head), ("idField", message.IdField), ("textField", message.TextField), ("jobId", message.JobId) })

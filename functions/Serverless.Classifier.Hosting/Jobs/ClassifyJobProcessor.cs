@@ -148,6 +148,7 @@ public sealed class ClassifyJobProcessor
 
         progress ??= new JobProgress(0, 0, 0, 0, manifest.Version, options.ChunkSize, ElapsedMs: 0);
         var resumedFrom = progress.LinesDone;
+        var truncation = message.TruncationDirection == "left" ? TruncationDirection.Left : TruncationDirection.Right;
         Log.JobStarted(_logger, message.Input, message.Output, manifest.Version, resumedFrom);
 
         await using var stream = await input.OpenReadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -170,7 +171,7 @@ public sealed class ClassifyJobProcessor
                     return await CancelAsync(message, manifest.Version, progress, progressBlob, cancellationToken).ConfigureAwait(false);
                 }
 
-                progress = await WriteChunkAsync(chunk, progress, model, headName, output, progressBlob, stopwatch, cancellationToken).ConfigureAwait(false);
+                progress = await WriteChunkAsync(chunk, progress, model, headName, truncation, output, progressBlob, stopwatch, cancellationToken).ConfigureAwait(false);
                 stopwatch.Restart();
                 chunk.Clear();
                 if (invocation.Elapsed.TotalSeconds > options.MaxInvocationSeconds)
@@ -184,7 +185,7 @@ public sealed class ClassifyJobProcessor
 
         if (chunk.Count > 0)
         {
-            progress = await WriteChunkAsync(chunk, progress, model, headName, output, progressBlob, stopwatch, cancellationToken).ConfigureAwait(false);
+            progress = await WriteChunkAsync(chunk, progress, model, headName, truncation, output, progressBlob, stopwatch, cancellationToken).ConfigureAwait(false);
             stopwatch.Restart();
         }
 
@@ -246,7 +247,7 @@ public sealed class ClassifyJobProcessor
     }
 
     private async Task<JobProgress> WriteChunkAsync(
-        List<JobLine> chunk, JobProgress progress, PinnedModel model, string headName, BlockBlobClient output, BlobClient progressBlob, Stopwatch sinceCheckpoint, CancellationToken cancellationToken)
+        List<JobLine> chunk, JobProgress progress, PinnedModel model, string headName, TruncationDirection truncation, BlockBlobClient output, BlobClient progressBlob, Stopwatch sinceCheckpoint, CancellationToken cancellationToken)
     {
         var rows = chunk.Select(line => line.Error is null && TextLimits.Check(line.Text, _classifierOptions.Value) is { } problem
             ? line with { Text = null, Error = "the text " + problem.Reason }
@@ -254,7 +255,13 @@ public sealed class ClassifyJobProcessor
         var texts = rows.Where(r => r.Error is null).Select(r => r.Text!).ToArray();
         var result = texts.Length == 0
             ? null
-            : await model.ClassifyAsync(new ClassificationRequest { Texts = texts, Head = headName, Priority = InferencePriority.Batch }, cancellationToken).ConfigureAwait(false);
+            : await model.ClassifyAsync(new ClassificationRequest
+            {
+                Texts = texts,
+                Head = headName,
+                Priority = InferencePriority.Batch,
+                TruncationDirection = truncation,
+            }, cancellationToken).ConfigureAwait(false);
 
         using var buffer = new MemoryStream();
         var next = 0;

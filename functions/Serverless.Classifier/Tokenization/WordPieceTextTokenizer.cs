@@ -101,6 +101,34 @@ public sealed class WordPieceTextTokenizer
     /// </summary>
     public EncodedText Encode(string text) => Encode(text, MaxLength);
 
+    /// <summary>
+    /// Tokenizes one text keeping at most <paramref name="maxLength"/> - 2 word pieces: the first ones
+    /// (<see cref="TruncationDirection.Right"/>) or the last ones (<see cref="TruncationDirection.Left"/>); [CLS] stays
+    /// first and [SEP] last either way.
+    /// </summary>
+    public EncodedText Encode(string text, int maxLength, TruncationDirection direction)
+    {
+        if (direction == TruncationDirection.Right)
+        {
+            return Encode(text, maxLength);
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 2);
+        // Keeping the end needs every piece first; inputs are bounded by the per-text character limit.
+        var all = Encode(text, int.MaxValue).Ids;
+        var budget = maxLength - 2;
+        if (all.Length - 2 <= budget)
+        {
+            return new EncodedText(all, Truncated: false);
+        }
+
+        var ids = new int[maxLength];
+        ids[0] = ClsId;
+        Array.Copy(all, all.Length - 1 - budget, ids, 1, budget);
+        ids[^1] = SepId;
+        return new EncodedText(ids, Truncated: true);
+    }
+
     /// <summary>Tokenizes one text, cutting word pieces beyond <paramref name="maxLength"/> - 2.</summary>
     public EncodedText Encode(string text, int maxLength)
     {
@@ -108,7 +136,7 @@ public sealed class WordPieceTextTokenizer
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 2);
 
         var budget = maxLength - 2;
-        var ids = new List<int>(Math.Min(text.Length / 3 + 2, maxLength)) { ClsId };
+        var ids = new List<int>((int)Math.Min(text.Length / 3L + 2, maxLength)) { ClsId };
         var truncated = false;
         var segmentStart = 0;
         while (segmentStart <= text.Length && !truncated)

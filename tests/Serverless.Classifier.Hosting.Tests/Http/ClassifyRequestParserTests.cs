@@ -17,6 +17,20 @@ public sealed class ClassifyRequestParserTests
     }
 
     [Theory]
+    [InlineData("left", TruncationDirection.Left)]
+    [InlineData("Left", TruncationDirection.Left)]
+    [InlineData("right", TruncationDirection.Right)]
+    public void Parse_TruncationDirection_IsReadInAnyCase(string value, TruncationDirection expected)
+    {
+        var (request, _, _) = ClassifyRequestParser.Parse(Encoding.UTF8.GetBytes($"{{\"inputs\":\"x\",\"parameters\":{{\"truncation_direction\":\"{value}\"}}}}"));
+
+        Assert.Equal(expected, request.TruncationDirection);
+    }
+
+    [Theory]
+    [InlineData("{\"inputs\":\"x\",\"parameters\":{\"truncation_direction\":\"middle\"}}", "parameters.truncation_direction", "parameters.truncation_direction must be \"right\" (keep the start of an over-long input) or \"left\" (keep its end).")]
+    [InlineData("{\"inputs\":\"x\",\"parameters\":{\"truncation_direction\":\"1\"}}", "parameters.truncation_direction", "parameters.truncation_direction must be \"right\" (keep the start of an over-long input) or \"left\" (keep its end).")]
+    [InlineData("{\"inputs\":\"x\",\"parameters\":{\"truncation_direction\":true}}", "parameters.truncation_direction", "parameters.truncation_direction must be \"right\" (keep the start of an over-long input) or \"left\" (keep its end).")]
     [InlineData("{\"inputs\":\"x\",\"parameters\":{\"top_k\":0}}", "parameters.top_k", "parameters.top_k is 0; it must be at least 1.")]
     [InlineData("{\"inputs\":\"x\",\"parameters\":{\"top_k\":\"2\"}}", "parameters.top_k", "parameters.top_k must be a whole number of labels, at least 1.")]
     public void Parse_BadTopK_IsInvalidInputNamingTheField(string body, string field, string message)

@@ -36,6 +36,24 @@ public sealed class GoldenTokenizerTests
     }
 
     [Fact]
+    public void Encode_LeftTruncatedTo16_KeepsTheLast14ReferencePiecesBetweenClsAndSep()
+    {
+        var rows = Rows().Where(r => r.Ids.Length > 16).ToList();
+        Assert.True(rows.Count > 500, $"only {rows.Count} golden sentences are longer than 16 ids");
+
+        var mismatches = rows
+            .Select(row => (row, expected: (int[])[row.Ids[0], .. row.Ids[^15..^1], row.Ids[^1]], actual: Tokenizer.Value.Encode(row.Text, 16, TruncationDirection.Left)))
+            .Where(x => !x.actual.Truncated || !x.actual.Ids.SequenceEqual(x.expected))
+            .Select(x => JsonSerializer.Serialize(x.row.Text))
+            .ToList();
+
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {rows.Count} differ: {string.Join("\n", mismatches.Take(5))}");
+        var shortText = Tokenizer.Value.Encode("a short one", 16, TruncationDirection.Left);
+        Assert.Equal(Tokenizer.Value.Encode("a short one", 16).Ids, shortText.Ids);
+        Assert.False(shortText.Truncated);
+    }
+
+    [Fact]
     public void Encode_TruncatedTo16_GivesTheReferenceIdsWithClsFirstAndSepLast()
     {
         var rows = Rows().ToList();
