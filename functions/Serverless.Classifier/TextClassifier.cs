@@ -72,7 +72,8 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
         try
         {
             var directory = await _source.GetPackageDirectoryAsync(cancellationToken).ConfigureAwait(false);
-            var model = await ClassifierModel.LoadAsync(directory, _sessions, _logger, cancellationToken).ConfigureAwait(false);
+            // A source that verified every file (blob storage) spares the second hashing of the whole package.
+            var model = await ClassifierModel.LoadAsync(directory, _sessions, _logger, verifyHashes: !_source.VerifiesHashes, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _loadError, null);
             return model;
         }

@@ -43,15 +43,15 @@ public sealed class FeatureExtractor : IDisposable
     /// <exception cref="ClassifierException">ModelInvalid: a file is missing, corrupt or does not match the manifest.</exception>
     public static Task<FeatureExtractor> OpenAsync(
         string directory, EncoderManifest encoder, TokenizerManifest tokenizer, ClassifierOptions options, ILogger logger, CancellationToken cancellationToken) =>
-        OpenAsync(directory, encoder, tokenizer, new OnnxSessionFactory(options, logger), logger, cancellationToken);
+        OpenAsync(directory, encoder, tokenizer, new OnnxSessionFactory(options, logger), logger, verifyHashes: true, cancellationToken);
 
     internal static async Task<FeatureExtractor> OpenAsync(
-        string directory, EncoderManifest encoder, TokenizerManifest tokenizer, OnnxSessionFactory sessions, ILogger logger, CancellationToken cancellationToken)
+        string directory, EncoderManifest encoder, TokenizerManifest tokenizer, OnnxSessionFactory sessions, ILogger logger, bool verifyHashes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(tokenizer);
-        await PackageFiles.VerifyAsync(directory, encoder.File, encoder.Sha256, cancellationToken).ConfigureAwait(false);
-        await PackageFiles.VerifyAsync(directory, tokenizer.File, tokenizer.Sha256, cancellationToken).ConfigureAwait(false);
+        await PackageFiles.VerifyAsync(directory, encoder.File, verifyHashes ? encoder.Sha256 : null, cancellationToken).ConfigureAwait(false);
+        await PackageFiles.VerifyAsync(directory, tokenizer.File, verifyHashes ? tokenizer.Sha256 : null, cancellationToken).ConfigureAwait(false);
         WordPieceTextTokenizer textTokenizer;
         await using (var vocabulary = File.OpenRead(Path.Combine(directory, tokenizer.File)))
         {

@@ -13,6 +13,8 @@ internal sealed class FileModelSource : IModelSource
 
     public string Description => _directory;
 
+    public bool VerifiesHashes => false;
+
     public async Task<string?> GetLatestVersionAsync(CancellationToken cancellationToken)
     {
         var manifest = Path.Combine(_directory, ModelManifest.FileName);

@@ -10,6 +10,10 @@ internal interface IModelSource
     /// null when it cannot tell. Cheap enough to poll.</summary>
     Task<string?> GetLatestVersionAsync(CancellationToken cancellationToken);
 
+    /// <summary>True when <see cref="GetPackageDirectoryAsync"/> has already checked every file against the manifest's
+    /// SHA-256 (the blob source does as it downloads or reuses cached files), so loading need not hash them again.</summary>
+    bool VerifiesHashes { get; }
+
     /// <summary>A local folder holding the whole package (manifest.json, encoder, vocabulary, heads/).</summary>
     Task<string> GetPackageDirectoryAsync(CancellationToken cancellationToken);
 }

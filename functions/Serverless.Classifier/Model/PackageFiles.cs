@@ -22,13 +22,18 @@ internal static class PackageFiles
     public static async Task<string> Sha256Async(Stream stream, CancellationToken cancellationToken) =>
         Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
 
-    /// <summary>Checks a package file against its manifest hash.</summary>
-    public static async Task VerifyAsync(string directory, string file, string expected, CancellationToken cancellationToken)
+    /// <summary>Checks a package file exists and (unless <paramref name="expected"/> is null: already verified) its hash.</summary>
+    public static async Task VerifyAsync(string directory, string file, string? expected, CancellationToken cancellationToken)
     {
         var path = Path.Combine(directory, file);
         if (!File.Exists(path))
         {
             ClassifierThrow.ModelInvalid($"The manifest lists '{file}' but the package at '{directory}' has no such file; re-publish the whole package.");
+        }
+
+        if (expected is null)
+        {
+            return;
         }
 
         var actual = await Sha256Async(path, cancellationToken).ConfigureAwait(false);

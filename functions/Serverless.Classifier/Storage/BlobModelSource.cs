@@ -68,6 +68,9 @@ internal sealed class BlobModelSource : IModelSource
         }
     }
 
+    // Every file is hashed in FetchAsync (downloaded or cached) before the manifest is written beside it.
+    public bool VerifiesHashes => true;
+
     public async Task<string> GetPackageDirectoryAsync(CancellationToken cancellationToken)
     {
         var version = await GetLatestVersionAsync(cancellationToken).ConfigureAwait(false)
