@@ -69,9 +69,11 @@ public sealed partial class ArchitectureTests
     {
         var root = TestPaths.RepositoryRoot;
         string[] skipped = ["artifacts", "node_modules", ".git", "bin", "obj", ".azurite"];
-        string[] extensions = [".cs", ".csproj", ".props", ".targets", ".md", ".bicep", ".json", ".yaml", ".sh", ".py", ".mjs", ".lua"];
+        // Dot files (.editorconfig, .gitignore, .dockerignore, .ci/run) count too: Path.GetExtension gives the whole name.
+        string[] extensions = [".cs", ".csproj", ".props", ".targets", ".md", ".bicep", ".json", ".yaml", ".sh", ".py", ".mjs", ".lua", ".editorconfig", ".gitignore", ".dockerignore", ".config"];
         var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Where(f => extensions.Contains(Path.GetExtension(f)) && !Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar).Any(skipped.Contains))
+            .Where(f => (extensions.Contains(Path.GetExtension(f)) || Path.GetRelativePath(root, f) == Path.Combine(".ci", "run"))
+                && !Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar).Any(skipped.Contains))
             .Where(f => !f.EndsWith(".lock.json", StringComparison.Ordinal) && !f.EndsWith("package-lock.json", StringComparison.Ordinal))
             .ToList();
         var documents = Directory.EnumerateFiles(root, "*.md", SearchOption.AllDirectories)
