@@ -241,6 +241,12 @@ internal static class JobsCommand
 
     private static async Task<JobRecord> ReadRecordAsync(JobStorage storage, string jobId, CancellationToken cancellationToken)
     {
+        // Ids are what NewJobId makes: anything else (a path, an empty string) would name another blob.
+        if (jobId.Length is 0 or > 80 || !jobId.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+        {
+            throw new ModelExportException($"'{(jobId.Length > 80 ? jobId[..80] + "..." : jobId)}' is not a job id; ids are lower-case letters, digits and '-' (jobs submit prints them, jobs list shows them).");
+        }
+
         try
         {
             var content = (await storage.Outputs.GetBlobClient(JobStorage.RecordPrefix + jobId + ".json").DownloadContentAsync(cancellationToken)).Value.Content;

@@ -77,6 +77,50 @@ public sealed class JobsCommandTests(AzuriteFixture storage) : IDisposable
         Assert.Contains("start the service once (it creates its queues), or pass the service's --queue.", error, StringComparison.Ordinal);
     }
 
+    public static TheoryData<string[], string> HostileArguments => new()
+    {
+        { ["jobs", "submit", "/no/such/file.jsonl"], "error: '/no/such/file.jsonl' does not exist." },
+        { ["jobs", "submit", "FILE", "--truncation-direction", "middle"], "'middle'" },
+        { ["jobs", "submit", "FILE", "--timeout", "soon"], "soon" },
+        { ["jobs", "status", "../../models/m/latest"], "error: '../../models/m/latest' is not a job id" },
+        { ["jobs", "status", ""], "error: '' is not a job id" },
+        { ["jobs", "status", "caf\u00e9-\ud800"], "is not a job id" },
+        { ["jobs", "cancel", new string('a', 5_000)], "is not a job id" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileArguments))]
+    public async Task Jobs_HostileArguments_ExitNonZeroWithAClearErrorAndQueueNothing(string[] arguments, string error)
+    {
+        var file = await WriteInputAsync("input.jsonl", "{\"id\":1,\"text\":\"fine\"}\n");
+        var queue = new QueueClient(storage.ConnectionString, _queue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await queue.CreateIfNotExistsAsync(cancellationToken: TestContext.Token);
+
+        var (exitCode, _, stderr) = await CliRunner.RunAsync([.. arguments.Select(a => a == "FILE" ? file : a), "--connection", storage.ConnectionString, "--queue", _queue]);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(error, stderr, StringComparison.Ordinal);
+        Assert.Empty((await queue.PeekMessagesAsync(cancellationToken: TestContext.Token)).Value);
+    }
+
+    [Fact]
+    public async Task Submit_EmptyAndNotUtf8Files_AreQueuedAsTheyAreForTheServiceToJudgeLineByLine()
+    {
+        var empty = await WriteInputAsync("empty.txt", string.Empty);
+        var latin1 = Path.Combine(_folder, "latin1.txt");
+        await File.WriteAllBytesAsync(latin1, [0x63, 0x61, 0x66, 0xE9, 0x0A], TestContext.Token);
+        await new QueueClient(storage.ConnectionString, _queue).CreateIfNotExistsAsync(cancellationToken: TestContext.Token);
+
+        var (emptyExit, emptyOutput, _) = await CliRunner.RunAsync(["jobs", "submit", empty, "--connection", storage.ConnectionString, "--queue", _queue]);
+        var (latinExit, latinOutput, _) = await CliRunner.RunAsync(["jobs", "submit", latin1, "--connection", storage.ConnectionString, "--queue", _queue]);
+
+        Assert.Equal((0, 0), (emptyExit, latinExit));
+        Assert.Equal(0, JsonNode.Parse(emptyOutput)!["lines"]!.GetValue<int>());
+        var input = JsonNode.Parse(latinOutput)!["input"]!.GetValue<string>();
+        var uploaded = (await new BlobServiceClient(storage.ConnectionString).GetBlobContainerClient("inputs").GetBlobClient(input["inputs/".Length..]).DownloadContentAsync(TestContext.Token)).Value.Content.ToArray();
+        Assert.Equal(await File.ReadAllBytesAsync(latin1, TestContext.Token), uploaded);
+    }
+
     private async Task<string> WriteInputAsync(string name, string content)
     {
         Directory.CreateDirectory(_folder);
