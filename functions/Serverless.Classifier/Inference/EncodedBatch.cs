@@ -11,12 +11,13 @@ namespace Serverless.Classifier.Inference;
 public sealed class EncodedBatch : IDisposable
 {
     private readonly IDisposableReadOnlyCollection<OrtValue> _outputs;
+    private readonly int[] _lengths;
     private bool _disposed;
 
     internal EncodedBatch(IDisposableReadOnlyCollection<OrtValue> outputs, int[] lengths, int sequenceLength, int hiddenSize)
     {
         _outputs = outputs;
-        Lengths = lengths;
+        _lengths = lengths;
         SequenceLength = sequenceLength;
         HiddenSize = hiddenSize;
     }
@@ -25,10 +26,10 @@ public sealed class EncodedBatch : IDisposable
     public IReadOnlyList<int> InputIndices { get; internal set; } = [];
 
     /// <summary>Rows in the batch.</summary>
-    public int RowCount => Lengths.Count;
+    public int RowCount => _lengths.Length;
 
     /// <summary>Each row's real length in tokens, [CLS] and [SEP] included.</summary>
-    public IReadOnlyList<int> Lengths { get; }
+    public IReadOnlyList<int> Lengths => _lengths;
 
     /// <summary>The padded length in tokens (the longest row).</summary>
     public int SequenceLength { get; }
@@ -52,8 +53,7 @@ public sealed class EncodedBatch : IDisposable
     /// <summary>Pools every row into <paramref name="destination"/>, row-major <c>[rows, hidden]</c>.</summary>
     public void Pool(Pooling pooling, Span<float> destination)
     {
-        var lengths = Lengths as int[] ?? [.. Lengths];
-        PoolingMath.Pool(States, lengths, SequenceLength, HiddenSize, pooling, destination[..(RowCount * HiddenSize)]);
+        PoolingMath.Pool(States, _lengths, SequenceLength, HiddenSize, pooling, destination[..(RowCount * HiddenSize)]);
     }
 
     /// <summary>Releases ONNX Runtime's output buffer.</summary>
