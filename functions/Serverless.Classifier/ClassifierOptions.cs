@@ -55,6 +55,11 @@ public sealed class ClassifierOptions
     [Range(1, 4096)]
     public int MaxBatchSize { get; set; } = 32;
 
+    /// <summary>Milliseconds a request that finds the encoder idle waits for other requests to share its batch (rows
+    /// of every waiting request are packed together by length). 0 turns merging across requests off.</summary>
+    [Range(0, 1_000)]
+    public int MaxBatchWaitMs { get; set; } = 2;
+
     /// <summary>Tokens of interactive (HTTP) work that may wait for the encoder before more is refused as overloaded
     /// (429); batch jobs wait without bound instead. 65,536 tokens are a few seconds of work on 2 cores.</summary>
     [Range(0, 100_000_000)]

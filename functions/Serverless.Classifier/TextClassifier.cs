@@ -8,8 +8,8 @@ using Serverless.Classifier.Model;
 namespace Serverless.Classifier;
 
 /// <summary>
-/// The <see cref="ITextClassifier"/>: checks the request, tokenizes, waits for its turn in the inference scheduler, runs the encoder in
-/// length-sorted batches, pools, applies the head and ranks labels. Holds one <see cref="ClassifierModel"/> at a time;
+/// The <see cref="ITextClassifier"/>: checks the request, tokenizes, hands the token ids to the inference scheduler (which
+/// encodes and pools them in length-sorted batches, merged with other requests' rows) and applies the head. Holds one <see cref="ClassifierModel"/> at a time;
 /// <see cref="Swap"/> replaces it atomically while requests in flight finish on the old one, which is disposed when
 /// the last of them ends.
 /// </summary>
@@ -30,7 +30,8 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
         _source = source;
         _logger = logger;
         _sessions = new OnnxSessionFactory(_options, logger);
-        _scheduler = new InferenceScheduler(_options.MaxQueuedTokens, logger);
+        _scheduler = new InferenceScheduler(
+            _options.MaxQueuedTokens, _options.MaxBatchTokens, _options.MaxBatchSize, TimeSpan.FromMilliseconds(_options.MaxBatchWaitMs), logger);
     }
 
     public ModelManifest? Manifest => Volatile.Read(ref _current)?.Model.Manifest;
@@ -142,6 +143,7 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
     public void Dispose()
     {
         Interlocked.Exchange(ref _current, null)?.Release();
+        _scheduler.Dispose();
         _loadLock.Dispose();
     }
 
@@ -190,14 +192,10 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
 
         var tokenizeMs = stopwatch.Elapsed.TotalMilliseconds;
         stopwatch.Restart();
-        float[] logits;
-        double queueMs;
-        using (await _scheduler.EnterAsync(request.Priority, inputs.Sum(i => i.Length), cancellationToken).ConfigureAwait(false))
-        {
-            queueMs = stopwatch.Elapsed.TotalMilliseconds;
-            stopwatch.Restart();
-            logits = model.Score(inputs, [head], _options.MaxBatchTokens, _options.MaxBatchSize, cancellationToken)[0];
-        }
+        var pooled = await _scheduler.PoolAsync(model.Features, inputs, [head.Manifest.Pooling], request.Priority, cancellationToken).ConfigureAwait(false);
+        var logits = head.Logits(pooled.Pooled[head.Manifest.Pooling], inputs.Length, cancellationToken);
+        var queueMs = pooled.QueueMs;
+        var inferenceMs = stopwatch.Elapsed.TotalMilliseconds - queueMs;
 
         var activation = request.FunctionToApply ?? head.Manifest.Activation;
         var labelCount = head.LabelCount;
@@ -212,7 +210,6 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
             texts[i] = new TextScores(scores, threshold is { } t ? [.. scores.Select(score => score >= t)] : null);
         }
 
-        var inferenceMs = stopwatch.Elapsed.TotalMilliseconds;
         ClassifierMetrics.Classified(inputs.Length, inferenceMs);
         Log.Classified(_logger, inputs.Length, headName, tokenizeMs, queueMs, inferenceMs);
         return new ClassificationResult

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Serverless.Classifier.Model;
 
 namespace Serverless.Classifier.Tests;
@@ -50,6 +51,34 @@ public sealed class TextClassifierTests(DefaultModelFixture fixture) : IClassFix
         });
 
         AssertSameScores(alone.Texts[0].Scores, batched.Texts[1].Scores);
+    }
+
+    [Fact]
+    public async Task ClassifyAsync_RequestsMergedIntoOneBatch_GiveTheSameScoresAsAlone()
+    {
+        using var capture = new LogCapture();
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.AddProvider(capture).SetMinimumLevel(LogLevel.Debug));
+        // A long batch wait makes merging certain: every request below arrives while the first one waits for company.
+        services.AddTextClassifier().Configure(o => (o.ModelPath, o.MaxBatchWaitMs) = (TestPaths.DefaultModel, 500));
+        await using var provider = services.BuildServiceProvider();
+        var classifier = provider.GetRequiredService<ITextClassifier>();
+        await classifier.LoadAsync(TestContext.Token);
+        var longer = string.Join(" ", Enumerable.Repeat("The screen is bright, the speaker is loud and the case feels solid in the hand.", 6));
+        string[] texts = ["The battery died after two days.", longer, "ok", longer + " Still, it overheats.", "Great value for the price, would buy again."];
+        var alone = new List<ClassificationResult>();
+        foreach (var text in texts)
+        {
+            alone.Add(await classifier.ClassifyAsync(new ClassificationRequest { Texts = [text] }, TestContext.Token));
+        }
+
+        var merged = await Task.WhenAll(texts.Select(text => classifier.ClassifyAsync(new ClassificationRequest { Texts = [text] }, TestContext.Token)));
+
+        Assert.Contains(capture.Entries, e => e.EventId == 2000 && e.Message.StartsWith("Encoded a batch of 5 rows from 5 requests,", StringComparison.Ordinal));
+        for (var i = 0; i < texts.Length; i++)
+        {
+            AssertSameScores(alone[i].Texts[0].Scores, merged[i].Texts[0].Scores);
+        }
     }
 
     [Fact]

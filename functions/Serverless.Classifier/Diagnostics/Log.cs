@@ -41,8 +41,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Swapped model {ModelName} from version {PreviousVersion} to {ModelVersion}")]
     public static partial void ModelSwapped(ILogger logger, string modelName, string? previousVersion, string modelVersion);
 
-    [LoggerMessage(EventId = 2000, Level = LogLevel.Debug, Message = "Encoded a batch of {BatchSize} rows, {TokenCount} tokens padded, in {ElapsedMs} ms")]
-    public static partial void BatchEncoded(ILogger logger, int batchSize, int tokenCount, double elapsedMs);
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Debug, Message = "Encoded a batch of {BatchSize} rows from {RequestCount} requests, {TokenCount} tokens padded, in {ElapsedMs} ms")]
+    public static partial void BatchEncoded(ILogger logger, int batchSize, int requestCount, int tokenCount, double elapsedMs);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning,
+        Message = "A batch merged from {RequestCount} requests ({BatchSize} rows) failed; running each request's rows alone")]
+    public static partial void MergedBatchFailed(ILogger logger, int requestCount, int batchSize, Exception exception);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Debug,
         Message = "Classified {InputCount} inputs with head {Head}: tokenize {TokenizeMs} ms, queue {QueueMs} ms, inference {InferenceMs} ms")]

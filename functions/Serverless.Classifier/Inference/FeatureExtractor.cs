@@ -12,7 +12,7 @@ namespace Serverless.Classifier.Inference;
 /// heads' inputs with it; model-export trains heads and compares poolings on its features. Thread-safe; dispose it
 /// when done.
 /// </summary>
-public sealed class FeatureExtractor : IDisposable
+public sealed class FeatureExtractor : IDisposable, IRowEncoder
 {
     private readonly EncoderSession _encoder;
     private readonly ILogger _logger;
@@ -83,15 +83,32 @@ public sealed class FeatureExtractor : IDisposable
         ArgumentNullException.ThrowIfNull(inputs);
         foreach (var indices in BatchPlanner.Plan([.. inputs.Select(i => i.Length)], maxBatchTokens, maxBatchSize))
         {
-            var stopwatch = Stopwatch.StartNew();
-            var rows = indices.Select(i => inputs[i]).ToArray();
-            var batch = _encoder.Run(rows, Tokenizer.PadId, cancellationToken);
+            var batch = Run([.. indices.Select(i => inputs[i])], requestCount: 1, cancellationToken);
             batch.InputIndices = indices;
-            var paddedTokens = rows.Length * batch.SequenceLength;
-            ClassifierMetrics.Batch(rows.Length, paddedTokens);
-            Log.BatchEncoded(_logger, rows.Length, paddedTokens, stopwatch.Elapsed.TotalMilliseconds);
             yield return batch;
         }
+    }
+
+    /// <inheritdoc/>
+    Dictionary<Pooling, float[]> IRowEncoder.PoolRows(IReadOnlyList<int[]> rows, IReadOnlyCollection<Pooling> poolings, int requestCount, CancellationToken cancellationToken)
+    {
+        using var batch = Run(rows, requestCount, cancellationToken);
+        return poolings.ToDictionary(p => p, p =>
+        {
+            var pooled = new float[rows.Count * HiddenSize];
+            batch.Pool(p, pooled);
+            return pooled;
+        });
+    }
+
+    private EncodedBatch Run(IReadOnlyList<int[]> rows, int requestCount, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var batch = _encoder.Run(rows, Tokenizer.PadId, cancellationToken);
+        var paddedTokens = rows.Count * batch.SequenceLength;
+        ClassifierMetrics.Batch(rows.Count, paddedTokens);
+        Log.BatchEncoded(_logger, rows.Count, requestCount, paddedTokens, stopwatch.Elapsed.TotalMilliseconds);
+        return batch;
     }
 
     /// <summary>Pooled vectors of every input, in input order, for each requested pooling; one encoder pass per batch.</summary>
