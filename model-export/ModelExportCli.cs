@@ -27,6 +27,7 @@ internal static class ModelExportCli
             PublishCommand.Create(context),
             PromoteCommand.Create(context),
             JobsCommand.Create(context),
+            QuantizeCommand.Create(context),
         };
 
         try

@@ -41,7 +41,13 @@ internal sealed class StorageBootstrapper(
             await queues.Queue(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
 
-        var defaultModel = Path.Combine(AppContext.BaseDirectory, "models", "default");
+        // The int8 variant when the build made it (it passed its accuracy gate), else the fp32 package; docs/benchmarks.md.
+        var defaultModel = Path.Combine(AppContext.BaseDirectory, "models", "default-int8");
+        if (!File.Exists(Path.Combine(defaultModel, ModelManifest.FileName)))
+        {
+            defaultModel = Path.Combine(AppContext.BaseDirectory, "models", "default");
+        }
+
         if (!string.IsNullOrWhiteSpace(options.ModelPath) || !configuration.GetValue("Seed:DefaultModel", true) || !File.Exists(Path.Combine(defaultModel, ModelManifest.FileName)))
         {
             return;

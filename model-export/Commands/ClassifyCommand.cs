@@ -8,7 +8,7 @@ internal static class ClassifyCommand
 {
     public static Command Create(CommandContext context)
     {
-        var model = Options.Model();
+        var model = Options.ServedModel();
         var head = Options.Head();
         var texts = Options.Texts();
         var command = new Command("classify", "Classify texts (arguments, or lines of standard input) with a model package, as the service does.") { model, head, texts };

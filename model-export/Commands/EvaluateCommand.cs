@@ -10,7 +10,7 @@ internal static class EvaluateCommand
 {
     public static Command Create(CommandContext context)
     {
-        var model = Options.Model();
+        var model = Options.ServedModel();
         var data = Options.RequiredFile("--data", "Labelled JSON Lines to score.");
         var head = Options.Head();
         var command = new Command("evaluate", "Score a model package's head on labelled data through the serving code path.") { model, data, head };

@@ -13,6 +13,12 @@ internal static class Options
         DefaultValueFactory = _ => EncoderPackage.DefaultModelDirectory,
     };
 
+    public static Option<string> ServedModel() => new("--model")
+    {
+        Description = "Model package folder (default: the package the service serves, models/default-int8 when the build made it, else models/default).",
+        DefaultValueFactory = _ => EncoderPackage.ServedModelDirectory,
+    };
+
     public static Option<string> Encoder() => new("--encoder")
     {
         Description = "Model package or encoder folder (encoder.onnx + vocab.txt) to compute features with (default: the default model's encoder).",

@@ -12,7 +12,7 @@ internal static class PublishCommand
 {
     public static Command Create(CommandContext context)
     {
-        var model = Options.Model();
+        var model = Options.ServedModel();
         var name = new Option<string>("--name") { Description = "Model name: the blob prefix <container>/<name>/.", Required = true };
         var version = new Option<string>("--version") { Description = "Version to publish as (default: the manifest's)." };
         var container = BlobConnection.Container();

@@ -27,6 +27,17 @@ internal sealed class EncoderPackage : IDisposable
     /// <summary>The default model package copied next to the tool (models/default, built from NuGet).</summary>
     public static string DefaultModelDirectory => Path.Combine(AppContext.BaseDirectory, "models", "default");
 
+    /// <summary>The package the service serves by default: the int8 variant the build quantized (models/default-int8),
+    /// when it exists (it passed its accuracy gate), else <see cref="DefaultModelDirectory"/>.</summary>
+    public static string ServedModelDirectory
+    {
+        get
+        {
+            var int8 = Path.Combine(AppContext.BaseDirectory, "models", "default-int8");
+            return File.Exists(Path.Combine(int8, ModelManifest.FileName)) ? int8 : DefaultModelDirectory;
+        }
+    }
+
     public string Directory { get; }
 
     public EncoderManifest Encoder { get; }
@@ -74,6 +85,14 @@ internal sealed class EncoderPackage : IDisposable
         {
             throw new ModelExportException(
                 $"'{directory}' is neither a model package ({ModelManifest.FileName}) nor an encoder folder ({EncoderFile} and {VocabularyFile}).");
+        }
+
+        if (encoder.Precision != EncoderPrecision.Fp32 || encoder.ClsOnlyLastLayer)
+        {
+            // Heads are trained and poolings compared on the exact features; a derived encoder would bake its error in.
+            throw new ModelExportException(
+                $"'{directory}' holds a derived encoder ({encoder.Precision.ToString().ToLowerInvariant()}{(encoder.ClsOnlyLastLayer ? ", last layer for [CLS] only" : string.Empty)}, made from the fp32 encoder {encoder.SourceSha256}); " +
+                "train heads and compare poolings on the fp32 package, then quantize it again.");
         }
 
         var features = await FeatureExtractor.OpenAsync(directory, encoder, tokenizer, new ClassifierOptions(), logger, cancellationToken).ConfigureAwait(false);

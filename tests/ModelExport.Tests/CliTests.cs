@@ -199,7 +199,7 @@ public sealed class CliTests : IDisposable
         var (exitCode, _, error) = await CliRunner.RunAsync(["classify", "--head", "topic", "hello"]);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains("error (InvalidInput): Head 'topic' does not exist in model arctic-xs-sentiment 1.0.0; it has [sentiment].", error, StringComparison.Ordinal);
+        Assert.Contains("error (InvalidInput): Head 'topic' does not exist in model arctic-xs-sentiment 1.0.0-int8; it has [sentiment].", error, StringComparison.Ordinal);
     }
 
     [Fact]

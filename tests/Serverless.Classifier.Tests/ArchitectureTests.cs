@@ -53,7 +53,7 @@ public sealed partial class ArchitectureTests
             "ClassifierServiceCollectionExtensions", "InferencePriority", "ITextClassifier", "PinnedModel", "TextLimits", "TextProblem", "TextScores", "TruncationDirection",
             // The tooling surface (model-export): features on a frozen encoder, packages, publishing.
             "Inference.EncodedBatch", "Inference.FeatureExtractor",
-            "Model.Activation", "Model.EncoderManifest", "Model.HeadManifest", "Model.ModelManifest", "Model.ModelPackage", "Model.Pooling",
+            "Model.Activation", "Model.EncoderManifest", "Model.EncoderPrecision", "Model.HeadManifest", "Model.ModelManifest", "Model.ModelPackage", "Model.Pooling",
             "Model.SpecialTokens", "Model.TokenizerManifest",
             "Storage.ModelPublisher", "Storage.ModelRelease",
             "Tokenization.EncodedText", "Tokenization.WordPieceTextTokenizer",

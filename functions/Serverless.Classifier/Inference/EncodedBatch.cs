@@ -14,12 +14,13 @@ public sealed class EncodedBatch : IDisposable
     private readonly int[] _lengths;
     private bool _disposed;
 
-    internal EncodedBatch(IDisposableReadOnlyCollection<OrtValue> outputs, int[] lengths, int sequenceLength, int hiddenSize)
+    internal EncodedBatch(IDisposableReadOnlyCollection<OrtValue> outputs, int[] lengths, int sequenceLength, int hiddenSize, bool clsOnly = false)
     {
         _outputs = outputs;
         _lengths = lengths;
         SequenceLength = sequenceLength;
         HiddenSize = hiddenSize;
+        ClsOnly = clsOnly;
     }
 
     /// <summary>For each row, the index of its input in the list given to <see cref="FeatureExtractor.Encode"/>.</summary>
@@ -37,7 +38,13 @@ public sealed class EncodedBatch : IDisposable
     /// <summary>The width of a token state.</summary>
     public int HiddenSize { get; }
 
-    /// <summary>Row-major <c>[rows, sequence, hidden]</c> states; valid until the batch is disposed.</summary>
+    /// <summary>True when the encoder's last layer computed [CLS] only (<c>encoder.clsOnlyLastLayer</c>): each row has one
+    /// state, and only <see cref="Pooling.Cls"/> can be pooled.</summary>
+    public bool ClsOnly { get; }
+
+    private int StatesPerRow => ClsOnly ? 1 : SequenceLength;
+
+    /// <summary>Row-major <c>[rows, sequence, hidden]</c> states (<c>[rows, 1, hidden]</c> when <see cref="ClsOnly"/>); valid until the batch is disposed.</summary>
     public ReadOnlySpan<float> States
     {
         get
@@ -47,13 +54,20 @@ public sealed class EncodedBatch : IDisposable
         }
     }
 
-    /// <summary>The states of one row <c>[sequence, hidden]</c>, padding included; valid until the batch is disposed.</summary>
-    public ReadOnlySpan<float> RowStates(int row) => States.Slice(row * SequenceLength * HiddenSize, SequenceLength * HiddenSize);
+    /// <summary>The states of one row <c>[sequence, hidden]</c>, padding included (<c>[1, hidden]</c> when <see cref="ClsOnly"/>); valid until the batch is disposed.</summary>
+    public ReadOnlySpan<float> RowStates(int row) => States.Slice(row * StatesPerRow * HiddenSize, StatesPerRow * HiddenSize);
 
     /// <summary>Pools every row into <paramref name="destination"/>, row-major <c>[rows, hidden]</c>.</summary>
+    /// <exception cref="ClassifierException">ModelInvalid: a pooling other than cls on a [CLS]-only encoder.</exception>
     public void Pool(Pooling pooling, Span<float> destination)
     {
-        PoolingMath.Pool(States, _lengths, SequenceLength, HiddenSize, pooling, destination[..(RowCount * HiddenSize)]);
+        if (ClsOnly && pooling != Pooling.Cls)
+        {
+            ClassifierThrow.ModelInvalid(
+                $"This encoder's last layer computes [CLS] only (encoder.clsOnlyLastLayer), so it cannot pool {pooling.ToString().ToLowerInvariant()}; use the full fp32 encoder the package was made from.");
+        }
+
+        PoolingMath.Pool(States, _lengths, StatesPerRow, HiddenSize, pooling, destination[..(RowCount * HiddenSize)]);
     }
 
     /// <summary>Releases ONNX Runtime's output buffer.</summary>

@@ -60,16 +60,19 @@ internal sealed class EncoderSession : IDisposable
 
         var outputs = OnnxRun.Run(_session, _inputNames, inputs, _outputNames, "encoder", cancellationToken);
         var stateCount = outputs[0].GetTensorDataAsSpan<float>().Length;
-        var expected = (long)batch * sequenceLength * HiddenSize;
+        var positions = _manifest.ClsOnlyLastLayer ? 1 : sequenceLength;
+        var expected = (long)batch * positions * HiddenSize;
         if (stateCount != expected)
         {
             outputs.Dispose();
             ClassifierThrow.ModelInvalid(
-                $"The encoder's '{_manifest.Output}' has {stateCount} values for a [{batch}, {sequenceLength}] batch; expected [{batch}, {sequenceLength}, {HiddenSize}] = {expected}. " +
-                "The manifest's encoder.hiddenSize does not match the model: re-export the package.");
+                $"The encoder's '{_manifest.Output}' has {stateCount} values for a [{batch}, {sequenceLength}] batch; expected [{batch}, {positions}, {HiddenSize}] = {expected}. " +
+                (stateCount == (long)batch * (_manifest.ClsOnlyLastLayer ? sequenceLength : 1) * HiddenSize
+                    ? "The manifest's encoder.clsOnlyLastLayer does not match the model: re-export the package."
+                    : "The manifest's encoder.hiddenSize does not match the model: re-export the package."));
         }
 
-        return new EncodedBatch(outputs, lengths, sequenceLength, HiddenSize);
+        return new EncodedBatch(outputs, lengths, sequenceLength, HiddenSize, _manifest.ClsOnlyLastLayer);
     }
 
     public void Dispose() => _session.Dispose();

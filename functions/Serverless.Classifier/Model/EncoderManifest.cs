@@ -24,4 +24,26 @@ public sealed record EncoderManifest
 
     /// <summary>Name of the token-states output.</summary>
     public string Output { get; init; } = "last_hidden_state";
+
+    /// <summary>The encoder's weights: fp32 as exported, or int8 as written by <c>model-export quantize</c>.</summary>
+    public EncoderPrecision Precision { get; init; } = EncoderPrecision.Fp32;
+
+    /// <summary>True when the encoder's last layer computes position 0 ([CLS]) only: its output is
+    /// <c>[batch, 1, hidden]</c>, and only heads that pool <c>cls</c> can use it (written by <c>model-export quantize</c>).</summary>
+    public bool ClsOnlyLastLayer { get; init; }
+
+    /// <summary>For a derived encoder (int8), the SHA-256 of the fp32 encoder it was made from; null otherwise.</summary>
+    public string? SourceSha256 { get; init; }
+}
+
+/// <summary>How an encoder's weights are stored and computed.</summary>
+public enum EncoderPrecision
+{
+    /// <summary>32-bit floats, as exported.</summary>
+    Fp32,
+
+    /// <summary>Signed 8-bit weights per output column, activations quantized per token at run time.</summary>
+#pragma warning disable CA1720 // "int8" is the precision's name in manifests and in every quantization tool.
+    Int8,
+#pragma warning restore CA1720
 }

@@ -72,6 +72,17 @@ internal static class ModelManifestJson
         Require(manifest.Version, "version", source);
         RequireRelativePath(manifest.Encoder.File, "encoder.file", source);
         RequireSha256(manifest.Encoder.Sha256, "encoder.sha256", source);
+        if (manifest.Encoder.SourceSha256 is { } sourceSha256)
+        {
+            RequireSha256(sourceSha256, "encoder.sourceSha256", source);
+        }
+
+        if (manifest.Encoder.ClsOnlyLastLayer && manifest.Heads.FirstOrDefault(h => h.Pooling != Pooling.Cls) is { } pooled)
+        {
+            ClassifierThrow.ModelInvalid(
+                $"'{source}' head '{pooled.Name}' pools {pooled.Pooling.ToString().ToLowerInvariant()} but encoder.clsOnlyLastLayer is true (the encoder's last layer computes [CLS] only); " +
+                "use the full fp32 encoder for this head, or quantize with --full-last-layer.");
+        }
         if (manifest.Encoder.HiddenSize <= 0)
         {
             ClassifierThrow.ModelInvalid($"'{source}' declares encoder.hiddenSize {manifest.Encoder.HiddenSize}; expected a positive width such as 384 or 768.");

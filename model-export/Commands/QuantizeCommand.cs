@@ -1,0 +1,231 @@
+using System.CommandLine;
+using System.Text.Json;
+using Google.Protobuf;
+using ModelExport.Data;
+using ModelExport.Quantization;
+using Onnx;
+using Serverless.Classifier.Model;
+
+namespace ModelExport.Commands;
+
+/// <summary>
+/// <c>quantize --model DIR --out DIR [--check-data FILE ...] [--max-accuracy-loss 0.015] [--min-agreement 0.985]
+/// [--bits 8|7] [--force]</c>: writes an int8 copy of an fp32 package (same heads and vocabulary; see
+/// <see cref="EncoderQuantizer"/>) after checking it against the fp32 package on labelled data through the serving code
+/// path. The package is written only when, on every check file, accuracy drops by at most the limit and top-1 agreement
+/// with fp32 is at least the minimum; <c>--force</c> writes it anyway, with a warning.
+/// </summary>
+internal static class QuantizeCommand
+{
+    public const double DefaultMaxAccuracyLoss = 0.015;
+    public const double DefaultMinAgreement = 0.985;
+
+    public static Command Create(CommandContext context)
+    {
+        var model = Options.Model();
+        var output = Options.RequiredFile("--out", "Folder to write the int8 package to (must not exist, or be empty).");
+        var checkData = new Option<string[]>("--check-data")
+        {
+            Description = "Labelled JSON Lines ({\"text\", \"label\"}) to compare int8 with fp32 on (repeatable); labels must be the head's.",
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [],
+        };
+        var head = Options.Head();
+        var maxLoss = new Option<double>("--max-accuracy-loss") { Description = "Largest accuracy drop allowed on any check file.", DefaultValueFactory = _ => DefaultMaxAccuracyLoss };
+        var minAgreement = new Option<double>("--min-agreement") { Description = "Smallest share of texts whose top label int8 and fp32 agree on.", DefaultValueFactory = _ => DefaultMinAgreement };
+        var bits = new Option<int>("--bits") { Description = "Weight bits: 8, or 7 (safer on CPUs without AVX-512 VNNI/AVX-VNNI).", DefaultValueFactory = _ => 8 };
+        var version = new Option<string>("--model-version") { Description = "The int8 package's version (default: the fp32 version with '-int8')." };
+        var force = new Option<bool>("--force") { Description = "Write the package even when a check fails (prints a warning)." };
+        var fullLastLayer = new Option<bool>("--full-last-layer")
+        {
+            Description = "Keep every position in the last layer. By default, when every head pools cls, the last layer computes [CLS] only (faster, same [CLS]).",
+        };
+        var command = new Command("quantize", "Write an int8 copy of an fp32 model package, gated on accuracy and agreement with fp32.")
+        {
+            model, output, checkData, head, maxLoss, minAgreement, bits, version, force, fullLastLayer,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var source = parse.GetValue(model)!;
+            var destination = Path.GetFullPath(parse.GetValue(output)!);
+            var weightBits = parse.GetValue(bits);
+            if (weightBits is not (7 or 8))
+            {
+                throw new ModelExportException($"--bits {weightBits} is not supported; use 8, or 7 on CPUs without VNNI.");
+            }
+
+            if (Directory.Exists(destination) && Directory.EnumerateFileSystemEntries(destination).Any())
+            {
+                throw new ModelExportException($"'{destination}' is not empty; choose a new folder for the int8 package.");
+            }
+
+            var checks = parse.GetValue(checkData)!.Select(path => (Path: path, Examples: LabelledData.Read(path))).ToArray();
+            var manifest = await ModelPackage.ReadManifestAsync(source, cancellationToken);
+            if (manifest.Encoder.Precision != EncoderPrecision.Fp32)
+            {
+                throw new ModelExportException($"'{source}' holds an {manifest.Encoder.Precision.ToString().ToLowerInvariant()} encoder; quantize the fp32 package it came from.");
+            }
+
+            // Written next to the destination and moved into place only when it passes (or --force).
+            var staging = destination.TrimEnd(Path.DirectorySeparatorChar) + ".partial-" + Guid.NewGuid().ToString("N")[..8];
+            try
+            {
+                var clsOnly = !parse.GetValue(fullLastLayer) && manifest.Heads.All(h => h.Pooling == Pooling.Cls);
+                var written = await WritePackageAsync(source, staging, manifest, weightBits, clsOnly, parse.GetValue(version), cancellationToken);
+                var results = new List<CheckResult>();
+                foreach (var (path, examples) in checks)
+                {
+                    results.Add(await CheckAsync(context, source, staging, path, examples, CheckHead(manifest, path, examples, parse.GetValue(head)), cancellationToken));
+                }
+
+                var (loss, agreement) = (parse.GetValue(maxLoss), parse.GetValue(minAgreement));
+                var failed = results.Where(r => r.AccuracyLoss > loss || r.Agreement < agreement).ToArray();
+                var accepted = failed.Length == 0 || parse.GetValue(force);
+                if (accepted)
+                {
+                    if (Directory.Exists(destination))
+                    {
+                        Directory.Delete(destination);
+                    }
+
+                    Directory.Move(staging, destination);
+                }
+
+                await context.Output.WriteLineAsync(JsonSerializer.Serialize(
+                    new
+                    {
+                        model = written.Name,
+                        version = written.Version,
+                        sourceVersion = manifest.Version,
+                        precision = written.Encoder.Precision,
+                        weightBits,
+                        clsOnlyLastLayer = written.Encoder.ClsOnlyLastLayer,
+                        sourceSha256 = written.Encoder.SourceSha256,
+                        sha256 = written.Encoder.Sha256,
+                        maxAccuracyLoss = loss,
+                        minAgreement = agreement,
+                        checks = results,
+                        written = accepted,
+                        output = accepted ? destination : null,
+                    },
+                    Json.Report));
+                foreach (var result in failed)
+                {
+                    await context.Error.WriteLineAsync(
+                        $"{(accepted ? "WARNING (--force): writing anyway; " : "error: ")}int8 fails the check on '{result.File}': accuracy {Percent(result.Fp32Accuracy)} -> {Percent(result.Int8Accuracy)} " +
+                        $"(loss {Percent(result.AccuracyLoss)}, limit {Percent(loss)}), agreement with fp32 {Percent(result.Agreement)} (minimum {Percent(agreement)}).");
+                }
+
+                if (checks.Length == 0)
+                {
+                    await context.Error.WriteLineAsync("warning: no --check-data given; the int8 package was not compared with fp32 on labelled data.");
+                }
+
+                return accepted ? 0 : 1;
+            }
+            finally
+            {
+                if (Directory.Exists(staging))
+                {
+                    Directory.Delete(staging, recursive: true);
+                }
+            }
+        });
+        return command;
+    }
+
+    private static string Percent(double share) => (share * 100).ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>Writes the int8 encoder, the unchanged vocabulary and heads, and the manifest into <paramref name="directory"/>.</summary>
+    internal static async Task<ModelManifest> WritePackageAsync(
+        string source, string directory, ModelManifest manifest, int weightBits, bool clsOnlyLastLayer, string? version, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        var encoderPath = Path.Combine(source, manifest.Encoder.File);
+        var model = ModelProto.Parser.ParseFrom(await File.ReadAllBytesAsync(encoderPath, cancellationToken));
+        if (clsOnlyLastLayer)
+        {
+            ClsOnlyLastLayer.Rewrite(model);
+        }
+
+        var quantized = EncoderQuantizer.Quantize(model, weightBits);
+        if (quantized == 0)
+        {
+            throw new ModelExportException($"'{encoderPath}' has no MatMul with a constant fp32 weight; there is nothing to quantize.");
+        }
+
+        model.ProducerName = "model-export quantize";
+        var encoderFile = Path.Combine(directory, manifest.Encoder.File);
+        Directory.CreateDirectory(Path.GetDirectoryName(encoderFile)!);
+        await using (var stream = File.Create(encoderFile))
+        {
+            model.WriteTo(stream);
+        }
+
+        foreach (var file in manifest.Heads.Select(h => h.File).Append(manifest.Tokenizer.File))
+        {
+            var target = Path.Combine(directory, file);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(Path.Combine(source, file), target);
+        }
+
+        var written = manifest with
+        {
+            Version = version ?? manifest.Version + "-int8",
+            Encoder = manifest.Encoder with
+            {
+                Sha256 = await ModelPackage.Sha256Async(encoderFile, cancellationToken),
+                Precision = EncoderPrecision.Int8,
+                ClsOnlyLastLayer = clsOnlyLastLayer,
+                SourceSha256 = manifest.Encoder.Sha256,
+            },
+        };
+        await ModelPackage.WriteManifestAsync(directory, written, cancellationToken);
+        return written;
+    }
+
+    /// <summary>The head a check file is scored with: --head, or else the first head whose labels cover the file's.</summary>
+    private static string CheckHead(ModelManifest manifest, string path, IReadOnlyList<LabelledExample> examples, string? head)
+    {
+        if (head is not null)
+        {
+            return head;
+        }
+
+        var labels = examples.Select(e => e.Label).ToHashSet(StringComparer.Ordinal);
+        return manifest.Heads.FirstOrDefault(h => labels.IsSubsetOf(h.Labels))?.Name
+            ?? throw new ModelExportException(
+                $"No head of the package has every label of '{path}' ([{string.Join(", ", labels.Order(StringComparer.Ordinal))}]); heads: " +
+                string.Join("; ", manifest.Heads.Select(h => $"{h.Name} [{string.Join(", ", h.Labels)}]")) + ". Name one with --head.");
+    }
+
+    private static async Task<CheckResult> CheckAsync(
+        CommandContext context, string fp32, string int8, string path, IReadOnlyList<LabelledExample> examples, string head, CancellationToken cancellationToken)
+    {
+        var (fp32Best, labels) = await BestLabelsAsync(context, fp32, examples, head, cancellationToken);
+        var (int8Best, _) = await BestLabelsAsync(context, int8, examples, head, cancellationToken);
+        var truth = TrainHeadCommand.LabelIndices(examples, labels);
+        double Accuracy(List<int> predicted) => (double)truth.Where((t, i) => t == predicted[i]).Count() / predicted.Count;
+        var (before, after) = (Accuracy(fp32Best), Accuracy(int8Best));
+        var agreement = (double)fp32Best.Where((p, i) => p == int8Best[i]).Count() / fp32Best.Count;
+        return new CheckResult(path, head, examples.Count, Math.Round(before, 4), Math.Round(after, 4), Math.Round(before - after, 4), Math.Round(agreement, 4));
+    }
+
+    private static async Task<(List<int> Best, string[] Labels)> BestLabelsAsync(
+        CommandContext context, string package, IReadOnlyList<LabelledExample> examples, string? head, CancellationToken cancellationToken)
+    {
+        using var classifier = new ServingClassifier(context, package);
+        var best = new List<int>(examples.Count);
+        string[] labels = [];
+        await foreach (var prediction in classifier.ClassifyAsync(examples.Select(e => e.Text), head, cancellationToken))
+        {
+            best.Add(prediction.Best);
+            labels = [.. prediction.Labels];
+        }
+
+        return (best, labels);
+    }
+
+    /// <summary>One check file's comparison.</summary>
+    private sealed record CheckResult(string File, string Head, int Examples, double Fp32Accuracy, double Int8Accuracy, double AccuracyLoss, double Agreement);
+}

@@ -1,0 +1,220 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging.Abstractions;
+using ModelExport.Commands;
+using ModelExport.Quantization;
+using Onnx;
+using Serverless.Classifier;
+using Serverless.Classifier.Inference;
+using Serverless.Classifier.Model;
+
+namespace ModelExport.Tests;
+
+/// <summary>One int8 package of the default model, quantized once for the class.</summary>
+public sealed class QuantizedPackageFixture : IAsyncLifetime
+{
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "quantize-test-" + Guid.NewGuid().ToString("N"));
+
+    public string Quantized => Path.Combine(Root, "int8");
+
+    public string Output { get; private set; } = string.Empty;
+
+    public string Error { get; private set; } = string.Empty;
+
+    public int ExitCode { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Root);
+        (ExitCode, Output, Error) = await CliRunner.RunAsync(["quantize", "--out", Quantized, "--check-data", CliRunner.Data("test.jsonl")]);
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(Root, recursive: true);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary><c>quantize</c> on the real default model: the gate, the manifest, batch independence, the [CLS]-only rewrite.</summary>
+public sealed class QuantizeTests(QuantizedPackageFixture fixture) : IClassFixture<QuantizedPackageFixture>
+{
+    private static readonly string[] Texts =
+    [
+        "The battery died after two days.",
+        "Great value for the price, would buy again.",
+        string.Join(" ", Enumerable.Repeat("The screen is bright, the speaker is loud and the case feels solid in the hand.", 12)),
+        "ok",
+    ];
+
+    [Fact]
+    public async Task Quantize_DefaultModel_PassesTheGateAndRecordsPrecisionSourceAndClsOnly()
+    {
+        Assert.True(fixture.ExitCode == 0, fixture.Error);
+        var report = JsonNode.Parse(fixture.Output)!;
+        var check = Assert.Single(report["checks"]!.AsArray())!;
+        Assert.Equal("sentiment", check["head"]!.GetValue<string>());
+        Assert.Equal(597, check["examples"]!.GetValue<int>());
+        Assert.True(check["agreement"]!.GetValue<double>() >= QuantizeCommand.DefaultMinAgreement, check.ToJsonString());
+        Assert.True(check["accuracyLoss"]!.GetValue<double>() <= QuantizeCommand.DefaultMaxAccuracyLoss, check.ToJsonString());
+        Assert.True(report["written"]!.GetValue<bool>());
+
+        var fp32 = await ModelPackage.ReadManifestAsync(TestPaths.DefaultModel, TestContext.Token);
+        var int8 = await ModelPackage.ReadManifestAsync(fixture.Quantized, TestContext.Token);
+        Assert.Equal((EncoderPrecision.Int8, true, fp32.Encoder.Sha256), (int8.Encoder.Precision, int8.Encoder.ClsOnlyLastLayer, int8.Encoder.SourceSha256));
+        Assert.Equal("1.0.0-int8", int8.Version);
+        Assert.Equal(await ModelPackage.Sha256Async(Path.Combine(fixture.Quantized, "encoder.onnx"), TestContext.Token), int8.Encoder.Sha256);
+        Assert.Equal(fp32.Heads.Select(h => h.Sha256), int8.Heads.Select(h => h.Sha256));
+        Assert.True(new FileInfo(Path.Combine(fixture.Quantized, "encoder.onnx")).Length < 0.7 * new FileInfo(Path.Combine(TestPaths.DefaultModel, "encoder.onnx")).Length);
+    }
+
+    [Fact]
+    public async Task Quantize_SameInput_WritesByteIdenticalEncoder()
+    {
+        var again = Path.Combine(fixture.Root, "again");
+
+        var (exitCode, _, error) = await CliRunner.RunAsync(["quantize", "--out", again]);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal(
+            await ModelPackage.Sha256Async(Path.Combine(fixture.Quantized, "encoder.onnx"), TestContext.Token),
+            await ModelPackage.Sha256Async(Path.Combine(again, "encoder.onnx"), TestContext.Token));
+        Assert.Contains("warning: no --check-data given", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Int8_TextAloneAndInsideABatchOfLongerTexts_WithinOneTenThousandth()
+    {
+        using var extractor = await OpenAsync(fixture.Quantized);
+        var inputs = Texts.Select(t => extractor.Tokenizer.Encode(t).Ids).ToArray();
+
+        var together = extractor.Pool(inputs, [Pooling.Cls], 4096, 32, TestContext.Token)[Pooling.Cls];
+
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var alone = extractor.Pool([inputs[i]], [Pooling.Cls], 4096, 32, TestContext.Token)[Pooling.Cls];
+            AssertClose(alone, together.AsSpan(i * alone.Length, alone.Length).ToArray(), 1e-4f);
+        }
+    }
+
+    [Fact]
+    public async Task Int8_ClsVectors_StayNearFp32()
+    {
+        using var fp32 = await OpenAsync(TestPaths.DefaultModel);
+        using var int8 = await OpenAsync(fixture.Quantized);
+        var inputs = Texts.Select(t => fp32.Tokenizer.Encode(t).Ids).ToArray();
+
+        var expected = fp32.Pool(inputs, [Pooling.Cls], 4096, 32, TestContext.Token)[Pooling.Cls];
+        var actual = int8.Pool(inputs, [Pooling.Cls], 4096, 32, TestContext.Token)[Pooling.Cls];
+
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var cosine = System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(expected.AsSpan(i * 384, 384), actual.AsSpan(i * 384, 384));
+            Assert.True(cosine > 0.99f, $"text {i}: cosine {cosine}");
+        }
+    }
+
+    [Fact]
+    public async Task ClsOnlyLastLayer_Fp32_EqualsTheFullGraphWithinOneHundredThousandth()
+    {
+        var directory = Path.Combine(fixture.Root, "fp32-cls-only");
+        Directory.CreateDirectory(directory);
+        var model = ModelProto.Parser.ParseFrom(await File.ReadAllBytesAsync(Path.Combine(TestPaths.DefaultModel, "encoder.onnx"), TestContext.Token));
+        ClsOnlyLastLayer.Rewrite(model);
+        await File.WriteAllBytesAsync(Path.Combine(directory, "encoder.onnx"), Google.Protobuf.MessageExtensions.ToByteArray(model), TestContext.Token);
+        File.Copy(Path.Combine(TestPaths.DefaultModel, "vocab.txt"), Path.Combine(directory, "vocab.txt"));
+        var manifest = await ModelPackage.ReadManifestAsync(TestPaths.DefaultModel, TestContext.Token);
+        using var full = await OpenAsync(TestPaths.DefaultModel);
+        using var clsOnly = await FeatureExtractor.OpenAsync(
+            directory,
+            manifest.Encoder with { Sha256 = await ModelPackage.Sha256Async(Path.Combine(directory, "encoder.onnx"), TestContext.Token), ClsOnlyLastLayer = true },
+            manifest.Tokenizer,
+            new ClassifierOptions(),
+            NullLogger.Instance,
+            TestContext.Token);
+        var inputs = Texts.Select(t => full.Tokenizer.Encode(t).Ids).ToArray();
+
+        var expected = full.Pool(inputs, [Pooling.Cls], 4096, 32, TestContext.Token)[Pooling.Cls];
+        var actual = clsOnly.Pool(inputs, [Pooling.Cls], 4096, 32, TestContext.Token)[Pooling.Cls];
+
+        AssertClose(expected, actual, 1e-5f);
+        var exception = Assert.Throws<ClassifierException>(() => clsOnly.Pool(inputs, [Pooling.Mean], 4096, 32, TestContext.Token));
+        Assert.Equal(ClassifierErrorKind.ModelInvalid, exception.Kind);
+        Assert.StartsWith("This encoder's last layer computes [CLS] only (encoder.clsOnlyLastLayer), so it cannot pool mean;", exception.Message, StringComparison.Ordinal);
+        Assert.Throws<ModelExportException>(() => ClsOnlyLastLayer.Rewrite(model));
+    }
+
+    [Fact]
+    public async Task Quantize_Int8Input_IsRefused()
+    {
+        var (exitCode, output, error) = await CliRunner.RunAsync(["quantize", "--model", fixture.Quantized, "--out", Path.Combine(fixture.Root, "twice")]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(string.Empty, output);
+        Assert.Equal($"error: '{fixture.Quantized}' holds an int8 encoder; quantize the fp32 package it came from.", error.Trim());
+        Assert.False(Directory.Exists(Path.Combine(fixture.Root, "twice")));
+    }
+
+    [Fact]
+    public async Task Quantize_BelowTheAgreementMinimum_WritesNothingAndSaysWhy_UnlessForced()
+    {
+        var refused = Path.Combine(fixture.Root, "refused");
+        string[] args = ["quantize", "--out", refused, "--check-data", CliRunner.Data("dev.jsonl"), "--min-agreement", "1.01"];
+
+        var (exitCode, output, error) = await CliRunner.RunAsync(args);
+
+        Assert.Equal(1, exitCode);
+        Assert.False(JsonNode.Parse(output)!["written"]!.GetValue<bool>());
+        Assert.Matches(@"^error: int8 fails the check on '.*dev\.jsonl': accuracy \d+\.\d\d% -> \d+\.\d\d% \(loss -?\d+\.\d\d%, limit 1\.50%\), agreement with fp32 \d+\.\d\d% \(minimum 101\.00%\)\.$", error.Trim());
+        Assert.False(Directory.Exists(refused));
+        Assert.Empty(Directory.GetDirectories(fixture.Root, "refused.partial-*"));
+
+        (exitCode, output, error) = await CliRunner.RunAsync([.. args, "--force"]);
+
+        Assert.Equal(0, exitCode);
+        Assert.True(JsonNode.Parse(output)!["written"]!.GetValue<bool>());
+        Assert.StartsWith("WARNING (--force): writing anyway; int8 fails the check on", error.Trim(), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(refused, "manifest.json")));
+    }
+
+    [Theory]
+    [InlineData("--bits", "6", "error: --bits 6 is not supported; use 8, or 7 on CPUs without VNNI.")]
+    [InlineData("--check-data", "no-such-file.jsonl", "error: Data file 'no-such-file.jsonl' does not exist; expected JSON Lines of {\"id\", \"text\", \"label\"}.")]
+    public async Task Quantize_BadArguments_ExitOneWithTheReason(string option, string value, string message)
+    {
+        var (exitCode, _, error) = await CliRunner.RunAsync(["quantize", "--out", Path.Combine(fixture.Root, "bad-" + Guid.NewGuid().ToString("N")), option, value]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(message, error.Trim());
+    }
+
+    [Fact]
+    public async Task Quantize_NonEmptyOutput_IsRefused()
+    {
+        var (exitCode, _, error) = await CliRunner.RunAsync(["quantize", "--out", fixture.Quantized]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"error: '{fixture.Quantized}' is not empty; choose a new folder for the int8 package.", error.Trim());
+    }
+
+    [Fact]
+    public async Task TrainHead_OnAnInt8Package_IsRefused()
+    {
+        var (exitCode, _, error) = await CliRunner.RunAsync(["train-head", "--train", CliRunner.Data("dev.jsonl"), "--encoder", fixture.Quantized, "--out", Path.Combine(fixture.Root, "head")]);
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith($"error: '{fixture.Quantized}' holds a derived encoder (int8, last layer for [CLS] only, made from the fp32 encoder ", error.Trim(), StringComparison.Ordinal);
+    }
+
+    private static async Task<FeatureExtractor> OpenAsync(string package)
+    {
+        var manifest = await ModelPackage.ReadManifestAsync(package, TestContext.Token);
+        return await FeatureExtractor.OpenAsync(package, manifest.Encoder, manifest.Tokenizer, new ClassifierOptions(), NullLogger.Instance, TestContext.Token);
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, float tolerance)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        var worst = Enumerable.Range(0, expected.Length).Max(i => Math.Abs(expected[i] - actual[i]));
+        Assert.True(worst <= tolerance, $"largest difference {worst}, tolerance {tolerance}");
+    }
+}
