@@ -26,4 +26,16 @@ public sealed class BatchPlannerTests
 
         Assert.Equal([[0, 1, 2, 3]], batches);
     }
+
+    [Theory]
+    [InlineData(new[] { 100, 250, 500 }, "0|1|2")]
+    [InlineData(new[] { 220, 200, 210 }, "1,2,0")]
+    [InlineData(new[] { 5, 60, 40 }, "0,2,1")]
+    [InlineData(new[] { 60, 70, 200 }, "0,1|2")]
+    public void Plan_LongRowsBatchOnlyWhenPaddingStaysSmall(int[] lengths, string expected)
+    {
+        var batches = BatchPlanner.Plan(lengths, maxBatchTokens: 4096, maxBatchSize: 32);
+
+        Assert.Equal(expected, string.Join("|", batches.Select(b => string.Join(",", b))));
+    }
 }
