@@ -47,6 +47,10 @@ public sealed class ClassifierOptions
     /// cores, spinning threads ran 2-3x slower; on a quiet machine turning it off cost nothing.</summary>
     public bool AllowSpinning { get; set; }
 
+    /// <summary>Let ONNX Runtime keep freed CPU buffers in its arena for reuse. The arena grows to the largest mix of
+    /// shapes it has seen and never shrinks; see docs/benchmarks.md for the memory and speed of each setting.</summary>
+    public bool CpuMemoryArena { get; set; } = true;
+
     /// <summary>Upper bound of a batch in tokens (rows x padded length). Inputs are sorted by length and packed under it.</summary>
     [Range(1, 1_000_000)]
     public int MaxBatchTokens { get; set; } = 4096;

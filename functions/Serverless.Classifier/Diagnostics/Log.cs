@@ -9,8 +9,10 @@ internal static partial class Log
     public static partial void ModelLoading(ILogger logger, string source);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
-        Message = "Loaded model {ModelName} {ModelVersion} ({HeadCount} heads, hidden size {HiddenSize}) on {ExecutionProvider} in {ElapsedMs} ms")]
-    public static partial void ModelLoaded(ILogger logger, string modelName, string modelVersion, int headCount, int hiddenSize, string executionProvider, long elapsedMs);
+        Message = "Loaded model {ModelName} {ModelVersion} ({HeadCount} heads, hidden size {HiddenSize}, {Precision}) on {ExecutionProvider} in {ElapsedMs} ms: " +
+            "hashes {HashMs} ms, sessions {SessionMs} ms, first run {WarmUpMs} ms")]
+    public static partial void ModelLoaded(
+        ILogger logger, string modelName, string modelVersion, int headCount, int hiddenSize, string precision, string executionProvider, long elapsedMs, long hashMs, long sessionMs, long warmUpMs);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Model package from {Source} could not be loaded ({ErrorKind})")]
     public static partial void ModelLoadFailed(ILogger logger, string source, ClassifierErrorKind errorKind, Exception exception);

@@ -52,6 +52,7 @@ internal sealed class OnnxSessionFactory
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = _options.IntraOpThreads,
             InterOpNumThreads = 1,
+            EnableCpuMemArena = _options.CpuMemoryArena,
         };
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", _options.AllowSpinning ? "1" : "0");
         if (provider == Cuda)

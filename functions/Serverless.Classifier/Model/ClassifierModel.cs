@@ -56,10 +56,19 @@ internal sealed class ClassifierModel : IDisposable
             await PackageFiles.VerifyAsync(directory, head.File, verifyHashes ? head.Sha256 : null, cancellationToken).ConfigureAwait(false);
         }
 
+        // The phases of a cold start, logged with event 1001 (docs/benchmarks.md): hashing, session creation, first run.
+        if (verifyHashes)
+        {
+            await PackageFiles.VerifyAsync(directory, manifest.Encoder.File, manifest.Encoder.Sha256, cancellationToken).ConfigureAwait(false);
+            await PackageFiles.VerifyAsync(directory, manifest.Tokenizer.File, manifest.Tokenizer.Sha256, cancellationToken).ConfigureAwait(false);
+        }
+
+        var hashMs = stopwatch.ElapsedMilliseconds;
         var disposables = new List<IDisposable>();
         try
         {
-            var features = await FeatureExtractor.OpenAsync(directory, manifest.Encoder, manifest.Tokenizer, sessions, logger, verifyHashes, cancellationToken).ConfigureAwait(false);
+            // Hashes are checked above; the extractor only checks that its files exist.
+            var features = await FeatureExtractor.OpenAsync(directory, manifest.Encoder, manifest.Tokenizer, sessions, logger, verifyHashes: false, cancellationToken).ConfigureAwait(false);
             disposables.Add(features);
             var heads = new Dictionary<string, HeadSession>(StringComparer.Ordinal);
             foreach (var head in manifest.Heads)
@@ -70,9 +79,13 @@ internal sealed class ClassifierModel : IDisposable
             }
 
             var model = new ClassifierModel(manifest, features, heads, sessions.Provider, logger) { ExecutionDevice = sessions.Device };
+            var sessionMs = stopwatch.ElapsedMilliseconds - hashMs;
             // The warm-up checks the real output width (dimensions are often symbolic) and takes the slow first run.
             model.Score([[features.Tokenizer.ClsId, features.Tokenizer.SepId]], [.. heads.Values], int.MaxValue, 1, cancellationToken);
-            Log.ModelLoaded(logger, manifest.Name, manifest.Version, heads.Count, manifest.Encoder.HiddenSize, model.ExecutionProvider, stopwatch.ElapsedMilliseconds);
+            var elapsedMs = stopwatch.ElapsedMilliseconds;
+            var precision = manifest.Encoder.Precision == EncoderPrecision.Int8 ? "int8" : "fp32";
+            Log.ModelLoaded(
+                logger, manifest.Name, manifest.Version, heads.Count, manifest.Encoder.HiddenSize, precision, model.ExecutionProvider, elapsedMs, hashMs, sessionMs, elapsedMs - hashMs - sessionMs);
             return model;
         }
         catch

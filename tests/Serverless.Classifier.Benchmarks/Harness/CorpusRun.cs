@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Serverless.Classifier.Benchmarks.Harness;
 
 /// <summary>
-/// <c>corpus --corpus FILE --package DIR [--runs N] [--chunk 256]</c>: the product's batch path (the classifier a job
+/// <c>corpus --corpus FILE --package DIR [--runs N] [--chunk 256] [--arena on|off]</c>: the product's batch path (the classifier a job
 /// uses: chunks of 256 texts, length-sorted batches inside) over the whole corpus, several runs; one JSON line with
 /// texts/s of the median run. Part of bench/run.sh.
 /// </summary>
@@ -18,7 +18,12 @@ internal static class CorpusRun
         var chunk = int.Parse(options.GetValueOrDefault("chunk", "256"), System.Globalization.CultureInfo.InvariantCulture);
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddTextClassifier().Configure(o => (o.ModelPath, o.MaxInputsPerRequest) = (options["package"], chunk));
+        var arena = options.GetValueOrDefault("arena", "default");
+        services.AddTextClassifier().Configure(o =>
+        {
+            (o.ModelPath, o.MaxInputsPerRequest) = (options["package"], chunk);
+            o.CpuMemoryArena = arena == "default" ? o.CpuMemoryArena : arena == "on";
+        });
         await using var provider = services.BuildServiceProvider();
         var classifier = provider.GetRequiredService<ITextClassifier>();
         await classifier.LoadAsync(CancellationToken.None);
@@ -44,6 +49,8 @@ internal static class CorpusRun
             ["runs"] = new JsonArray([.. seconds.Select(s => JsonValue.Create(Math.Round(s, 3)))]),
             ["medianSeconds"] = Math.Round(median, 3),
             ["textsPerSecond"] = Math.Round(texts.Count / median, 1),
+            ["cpuMemoryArena"] = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClassifierOptions>>().Value.CpuMemoryArena,
+            ["peakRssMb"] = Math.Round(System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
         }.ToJsonString());
         return 0;
     }
