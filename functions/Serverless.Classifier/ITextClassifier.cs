@@ -17,6 +17,9 @@ public interface ITextClassifier
     /// <summary>The GPU the sessions run on (name and memory) when the provider is CUDA; null on CPU or before a load.</summary>
     string? ExecutionDevice { get; }
 
+    /// <summary>The tokenizer of the model being served, or null until one has loaded.</summary>
+    Tokenization.WordPieceTextTokenizer? Tokenizer { get; }
+
     /// <summary>Why the last load failed (one line, no secrets), or null after a successful load.</summary>
     string? LoadError { get; }
 

@@ -40,6 +40,8 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
 
     public string? ExecutionDevice => Volatile.Read(ref _current)?.Model.ExecutionDevice;
 
+    public Tokenization.WordPieceTextTokenizer? Tokenizer => Volatile.Read(ref _current)?.Model.Tokenizer;
+
     public string? LoadError => Volatile.Read(ref _loadError);
 
     /// <summary>The model being served (no lease taken: for diagnostics and tests).</summary>

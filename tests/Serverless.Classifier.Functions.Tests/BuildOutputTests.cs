@@ -15,7 +15,9 @@ public sealed class BuildOutputTests
         var functions = JsonNode.Parse(File.ReadAllText(Path.Combine(FunctionsOutput, "functions.metadata")))!.AsArray()
             .ToDictionary(f => f!["name"]!.GetValue<string>(), f => f!["bindings"]!.AsArray()[0]!);
 
-        Assert.Equal(["ClassifyHttp", "ClassifyQueue", "Health", "Models", "OpenApi", "Ready"], functions.Keys.Order());
+        Assert.Equal(["ClassifyHttp", "ClassifyQueue", "Health", "Models", "OpenApi", "Ready", "TeiInfo", "TeiPredict", "TeiTokenize"], functions.Keys.Order());
+        AssertHttp(functions["TeiPredict"], "predict", "post", "Function");
+        AssertHttp(functions["TeiInfo"], "info", "get", "Anonymous");
         AssertHttp(functions["ClassifyHttp"], "classify", "post", "Function");
         AssertHttp(functions["Health"], "health", "get", "Anonymous");
         AssertHttp(functions["Ready"], "ready", "get", "Anonymous");

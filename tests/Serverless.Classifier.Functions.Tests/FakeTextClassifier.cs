@@ -24,6 +24,8 @@ internal sealed class FakeTextClassifier : ITextClassifier
 
     public string? LoadError { get; set; }
 
+    public Serverless.Classifier.Tokenization.WordPieceTextTokenizer? Tokenizer => null;
+
     public Task LoadAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<ClassificationResult> ClassifyAsync(ClassificationRequest request, CancellationToken cancellationToken)

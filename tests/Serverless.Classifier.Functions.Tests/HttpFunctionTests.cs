@@ -169,7 +169,7 @@ public sealed class HttpFunctionTests
         Assert.Equal("cls", model["heads"]![0]!["pooling"]!.GetValue<string>());
         Assert.Equal("softmax", model["heads"]![0]!["activation"]!.GetValue<string>());
         var document = ReadJson(openApi)!;
-        Assert.Equal(["/api/classify", "/api/health", "/api/ready", "/api/models", "/api/openapi.json"], document["paths"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(["/api/classify", "/api/health", "/api/ready", "/api/models", "/api/openapi.json", "/api/predict", "/api/tokenize", "/api/info"], document["paths"]!.AsObject().Select(p => p.Key));
         Assert.NotNull(document["paths"]!["/api/classify"]!["post"]!["responses"]!["429"]);
     }
 

@@ -9,7 +9,11 @@ namespace Serverless.Classifier.Functions.Tests;
 /// <summary>The route table, the Functions app's HTTP triggers and the OpenAPI document describe the same routes.</summary>
 public sealed class RouteTableTests
 {
-    private static readonly string[] Expected = ["GET /api/health anonymous", "GET /api/models anonymous", "GET /api/openapi.json anonymous", "GET /api/ready anonymous", "POST /api/classify function"];
+    private static readonly string[] Expected =
+    [
+        "GET /api/health anonymous", "GET /api/info anonymous", "GET /api/models anonymous", "GET /api/openapi.json anonymous", "GET /api/ready anonymous",
+        "POST /api/classify function", "POST /api/predict function", "POST /api/tokenize function",
+    ];
 
     [Fact]
     public void FunctionsHttpTriggers_AreTheRouteTable()

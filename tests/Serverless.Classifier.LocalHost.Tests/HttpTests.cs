@@ -31,7 +31,9 @@ public sealed class HttpTests(LocalHostFixture host) : IClassFixture<LocalHostFi
         var endpoints = host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => $"{Assert.Single(e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods)} /{e.RoutePattern.RawText!.TrimStart('/')} {e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName}");
 
-        Assert.Equal(ClassifierRoutes.All.Select(r => $"{r.Method} {r.Path} {r.FunctionName}").Order(StringComparer.Ordinal), endpoints.Order(StringComparer.Ordinal));
+        var expected = ClassifierRoutes.All.Select(r => $"{r.Method} {r.Path} {r.FunctionName}")
+            .Concat(ClassifierRoutes.All.Where(r => r.AlsoAtRoot).Select(r => $"{r.Method} /{r.Route} {r.FunctionName}AtRoot"));
+        Assert.Equal(expected.Order(StringComparer.Ordinal), endpoints.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -194,6 +194,8 @@ public sealed class JobModelSwapTests(AzuriteFixture storage) : IDisposable
 
         public string? LoadError => inner.LoadError;
 
+        public Serverless.Classifier.Tokenization.WordPieceTextTokenizer? Tokenizer => inner.Tokenizer;
+
         public Task LoadAsync(CancellationToken cancellationToken) => inner.LoadAsync(cancellationToken);
 
         public Task<ClassificationResult> ClassifyAsync(ClassificationRequest request, CancellationToken cancellationToken) => inner.ClassifyAsync(request, cancellationToken);

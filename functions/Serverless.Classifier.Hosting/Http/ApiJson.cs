@@ -10,4 +10,7 @@ internal static class ApiJson
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
+
+    /// <summary>The Text Embeddings Inference-compatible routes: snake_case, as TEI writes (<c>error_type</c>).</summary>
+    public static readonly JsonSerializerOptions Tei = new(Options) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 }

@@ -12,7 +12,7 @@ namespace Serverless.Classifier.Hosting.Http;
 /// the request's <see cref="HttpContext"/>, and each writes the whole response. Errors map to problem details in
 /// <see cref="Problems.Map"/>; nothing here throws for bad input.
 /// </summary>
-public sealed class ClassifierHttpApi(ITextClassifier classifier, IOptions<ClassifierOptions> options, ILogger<ClassifierHttpApi> logger)
+public sealed partial class ClassifierHttpApi(ITextClassifier classifier, IOptions<ClassifierOptions> options, ILogger<ClassifierHttpApi> logger)
 {
     /// <summary>Response header: the model's name.</summary>
     public const string ModelNameHeader = "x-model-name";

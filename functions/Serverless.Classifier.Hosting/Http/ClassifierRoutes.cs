@@ -28,6 +28,15 @@ public static class ClassifierRoutes
     /// <summary><c>GET /api/openapi.json</c>.</summary>
     public const string OpenApi = "openapi.json";
 
+    /// <summary><c>POST /api/predict</c> (and <c>/predict</c> on the local host): Text Embeddings Inference's classify.</summary>
+    public const string TeiPredict = "predict";
+
+    /// <summary><c>POST /api/tokenize</c> (and <c>/tokenize</c> on the local host): TEI's tokenize.</summary>
+    public const string TeiTokenize = "tokenize";
+
+    /// <summary><c>GET /api/info</c> (and <c>/info</c> on the local host): TEI's model description.</summary>
+    public const string TeiInfo = "info";
+
     /// <summary>Every route, in the order the OpenAPI document lists them.</summary>
     public static IReadOnlyList<ClassifierRoute> All { get; } =
     [
@@ -36,6 +45,9 @@ public static class ClassifierRoutes
         new("Ready", HttpMethods.Get, Ready, Anonymous: true, "Readiness: a model is loaded.", (api, context) => api.ReadyAsync(context)),
         new("Models", HttpMethods.Get, Models, Anonymous: true, "The model served: name, version, heads (labels, pooling, activation), maxLength, execution provider.", (api, context) => api.ModelsAsync(context)),
         new("OpenApi", HttpMethods.Get, OpenApi, Anonymous: true, "This document.", (_, context) => ClassifierHttpApi.OpenApiAsync(context)),
+        new("TeiPredict", HttpMethods.Post, TeiPredict, Anonymous: false, "Text Embeddings Inference-compatible classification (default head). Requires a function key in Azure (x-functions-key).", (api, context) => api.PredictAsync(context), AlsoAtRoot: true),
+        new("TeiTokenize", HttpMethods.Post, TeiTokenize, Anonymous: false, "Text Embeddings Inference-compatible tokenization. Requires a function key in Azure (x-functions-key).", (api, context) => api.TokenizeAsync(context), AlsoAtRoot: true),
+        new("TeiInfo", HttpMethods.Get, TeiInfo, Anonymous: true, "Text Embeddings Inference-compatible model information.", (api, context) => api.InfoAsync(context), AlsoAtRoot: true),
     ];
 
     /// <summary>Maps every route onto <paramref name="endpoints"/> (the local host; the Functions app binds triggers instead).</summary>
@@ -45,6 +57,11 @@ public static class ClassifierRoutes
         foreach (var route in All)
         {
             endpoints.MapMethods(route.Path, [route.Method], context => route.Handler(api, context)).WithName(route.FunctionName);
+            if (route.AlsoAtRoot)
+            {
+                // TEI clients call /predict, /tokenize and /info at the root of the server.
+                endpoints.MapMethods("/" + route.Route, [route.Method], context => route.Handler(api, context)).WithName(route.FunctionName + "AtRoot");
+            }
         }
     }
 }
@@ -56,7 +73,9 @@ public static class ClassifierRoutes
 /// <param name="Anonymous">True when no function key is needed in Azure.</param>
 /// <param name="Summary">One line for the OpenAPI document.</param>
 /// <param name="Handler">Writes the whole response.</param>
-public sealed record ClassifierRoute(string FunctionName, string Method, string Route, bool Anonymous, string Summary, Func<ClassifierHttpApi, HttpContext, Task> Handler)
+/// <param name="AlsoAtRoot">Also served at <c>/&lt;route&gt;</c> on the local host (the Text Embeddings Inference-compatible routes).</param>
+public sealed record ClassifierRoute(
+    string FunctionName, string Method, string Route, bool Anonymous, string Summary, Func<ClassifierHttpApi, HttpContext, Task> Handler, bool AlsoAtRoot = false)
 {
     /// <summary>The full path, such as <c>/api/classify</c>.</summary>
     public string Path => ClassifierRoutes.Prefix + Route;

@@ -24,7 +24,11 @@ internal static class ClassifyRequestParser
         AllowDuplicateProperties = false,
     };
 
-    public static Parsed Parse(ReadOnlyMemory<byte> body)
+    public static Parsed Parse(ReadOnlyMemory<byte> body) => ParseBody(body, Parse);
+
+    /// <summary>Parses a JSON body with the API's rules (no duplicate keys, valid Unicode, depth 16) and hands its root
+    /// to <paramref name="parse"/>; every defect is an InvalidInput naming the field.</summary>
+    internal static T ParseBody<T>(ReadOnlyMemory<byte> body, Func<JsonElement, T> parse)
     {
         JsonDocument document;
         try
@@ -47,7 +51,7 @@ internal static class ClassifyRequestParser
         {
             try
             {
-                return Parse(document.RootElement);
+                return parse(document.RootElement);
             }
             catch (InvalidOperationException exception)
             {
@@ -89,7 +93,7 @@ internal static class ClassifyRequestParser
         return root.TryGetProperty("parameters", out var parameters) ? ApplyParameters(request, parameters) : request;
     }
 
-    private static string ReadText(JsonElement item, string field)
+    internal static string ReadText(JsonElement item, string field)
     {
         try
         {
@@ -102,7 +106,7 @@ internal static class ClassifyRequestParser
     }
 
     /// <summary>A name from the request, cut to 64 characters for messages.</summary>
-    private static string Shorten(string name) => name.Length <= 64 ? name : string.Concat(name.AsSpan(0, 64), "...");
+    internal static string Shorten(string name) => name.Length <= 64 ? name : string.Concat(name.AsSpan(0, 64), "...");
 
     private static string[] ReadTexts(JsonElement inputs)
     {
@@ -189,10 +193,10 @@ internal static class ClassifyRequestParser
         return request;
     }
 
-    private static ClassifierException Invalid(string field, string message) =>
+    internal static ClassifierException Invalid(string field, string message) =>
         new(ClassifierErrorKind.InvalidInput, message) { Field = field };
 
-    private static string Describe(JsonValueKind kind) => kind switch
+    internal static string Describe(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Object => "object",
         JsonValueKind.Array => "array",

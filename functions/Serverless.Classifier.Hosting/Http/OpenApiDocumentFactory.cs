@@ -94,6 +94,20 @@ internal static class OpenApiDocumentFactory
             [ClassifierRoutes.Ready] = new() { ["200"] = Json("Ready."), ["503"] = Problem("Not ready; see Retry-After.") },
             [ClassifierRoutes.Models] = new() { ["200"] = Json("The model."), ["503"] = Problem("No model loaded yet.") },
             [ClassifierRoutes.OpenApi] = new() { ["200"] = Json("OpenAPI 3.0 document.") },
+            [ClassifierRoutes.TeiPredict] = TeiResponses("TEI's predictions: [{score, label}] sorted by score, or one such list per input of a batch."),
+            [ClassifierRoutes.TeiTokenize] = TeiResponses("TEI's tokens: one list of {id, text, special, start, stop} per input (start and stop are null)."),
+            [ClassifierRoutes.TeiInfo] = new() { ["200"] = Json("TEI's info: model_id, model_type.classifier.id2label, limits."), ["503"] = Json("{error, error_type: Unhealthy}") },
+        };
+
+        static OpenApiResponses TeiResponses(string description) => new()
+        {
+            ["200"] = Json(description),
+            ["400"] = Json("{error, error_type: Empty}: an empty input."),
+            ["413"] = Json("{error, error_type: Validation}: too many inputs, an input too long without truncate, or a body too large."),
+            ["422"] = Json("{error, error_type: Validation}: a malformed body, a field of the wrong type, or a text pair."),
+            ["424"] = Json("{error, error_type: Backend}: the model failed."),
+            ["429"] = Json("{error, error_type: Overloaded}: inference queue full; see Retry-After."),
+            ["503"] = Json("{error, error_type: Unhealthy}: no model loaded yet."),
         };
 
         var paths = new OpenApiPaths();

@@ -18,6 +18,7 @@ public sealed class WordPieceTextTokenizer
     private readonly BertNormalizer _normalizer;
     private readonly (string Text, int Id)[] _specialTokens;
     private readonly int _maxInputCharsPerWord;
+    private readonly string[] _tokenTexts;
 
     private WordPieceTextTokenizer(WordPieceTokenizer wordPiece, BertNormalizer normalizer, (string Text, int Id)[] specialTokens, TokenizerManifest settings, IReadOnlyDictionary<string, int> vocabulary)
     {
@@ -31,6 +32,11 @@ public sealed class WordPieceTextTokenizer
         PadId = vocabulary[settings.SpecialTokens.Pad];
         UnknownId = vocabulary[settings.SpecialTokens.Unk];
         VocabularySize = vocabulary.Count;
+        _tokenTexts = new string[vocabulary.Values.Max() + 1];
+        foreach (var (token, id) in vocabulary)
+        {
+            _tokenTexts[id] = token;
+        }
     }
 
     /// <summary>Maximum ids per input, [CLS] and [SEP] included.</summary>
@@ -50,6 +56,14 @@ public sealed class WordPieceTextTokenizer
 
     /// <summary>Tokens in the vocabulary.</summary>
     public int VocabularySize { get; }
+
+    /// <summary>The vocabulary's text of a token id, such as <c>[CLS]</c>, <c>play</c> or <c>##ing</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The id is not in the vocabulary.</exception>
+    public string TokenText(int id) =>
+        (uint)id < (uint)_tokenTexts.Length && _tokenTexts[id] is { } text ? text : throw new ArgumentOutOfRangeException(nameof(id), id, "The id is not in the vocabulary.");
+
+    /// <summary>True for the special tokens ([CLS], [SEP], [PAD], [UNK], [MASK] as the manifest names them).</summary>
+    public bool IsSpecial(int id) => _specialTokens.Any(t => t.Id == id);
 
     /// <summary>Loads a vocabulary (one token per line, id = line number) and checks the special tokens are in it.</summary>
     /// <param name="vocabulary">UTF-8 vocabulary; read to the end, not disposed.</param>
