@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serverless.Classifier.Hosting.Diagnostics;
 using Serverless.Classifier.Hosting.Http;
 using Serverless.Classifier.Hosting.Jobs;
 
@@ -42,6 +43,7 @@ public static class HostingServiceCollectionExtensions
             return StorageClients.FromConfiguration(configuration, StorageClients.IsConfigured(configuration, name) ? name : HostStorageConnection).Blobs();
         });
         services.TryAddSingleton(_ => new QueueServiceClientFactory(StorageClients.FromConfiguration(configuration, HostStorageConnection)));
+        services.AddClassifierTelemetry(configuration);
         services.TryAddSingleton<ClassifierHttpApi>();
         services.TryAddSingleton(provider => new ClassifyJobProcessor(
             provider.GetRequiredService<ITextClassifier>(),

@@ -178,6 +178,12 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
                 "parameters.head", $"Head '{headName}' does not exist in model {model.Manifest.Name} {model.Manifest.Version}; it has [{string.Join(", ", model.Heads.Keys)}].");
         }
 
+        using var activity = ClassifierTelemetry.Source.StartActivity("classify");
+        activity?.SetTag("classifier.model", $"{model.Manifest.Name} {model.Manifest.Version}");
+        activity?.SetTag("classifier.head", headName);
+        activity?.SetTag("classifier.texts", request.Texts.Count);
+        activity?.SetTag("classifier.priority", request.Priority == InferencePriority.Batch ? "batch" : "interactive");
+        var started = DateTimeOffset.UtcNow;
         var stopwatch = Stopwatch.StartNew();
         var inputs = new int[request.Texts.Count][];
         for (var i = 0; i < inputs.Length; i++)
@@ -193,11 +199,18 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
         }
 
         var tokenizeMs = stopwatch.Elapsed.TotalMilliseconds;
+        var enqueued = started.AddMilliseconds(tokenizeMs);
+        ClassifierTelemetry.Phase(activity, "tokenize", started, enqueued);
+        activity?.SetTag("classifier.tokens", inputs.Sum(i => i.Length));
         stopwatch.Restart();
         var pooled = await _scheduler.PoolAsync(model.Features, inputs, [head.Manifest.Pooling], request.Priority, cancellationToken).ConfigureAwait(false);
-        var logits = head.Logits(pooled.Pooled[head.Manifest.Pooling], inputs.Length, cancellationToken);
         var queueMs = pooled.QueueMs;
+        var pooledAt = enqueued.AddMilliseconds(stopwatch.Elapsed.TotalMilliseconds);
+        ClassifierTelemetry.Phase(activity, "queue wait", enqueued, enqueued.AddMilliseconds(queueMs));
+        ClassifierTelemetry.Phase(activity, "encode", enqueued.AddMilliseconds(queueMs), pooledAt);
+        var logits = head.Logits(pooled.Pooled[head.Manifest.Pooling], inputs.Length, cancellationToken);
         var inferenceMs = stopwatch.Elapsed.TotalMilliseconds - queueMs;
+        ClassifierTelemetry.Phase(activity, "head", pooledAt, enqueued.AddMilliseconds(stopwatch.Elapsed.TotalMilliseconds));
 
         var activation = request.FunctionToApply ?? head.Manifest.Activation;
         var labelCount = head.LabelCount;

@@ -74,6 +74,11 @@ public sealed class ClassifyJobProcessor
             message = ClassifyJobMessage.Parse(json, options);
             // Every event of the job carries its id (set by model-export jobs submit) beside the message id.
             using var jobScope = message.JobId is { } jobId ? _logger.BeginScope(new Dictionary<string, object> { ["JobId"] = jobId }) : null;
+            // The job's chunks are classified inside this span, so their classify spans are its children.
+            using var activity = HostingTelemetry.Source.StartActivity("classify job", System.Diagnostics.ActivityKind.Consumer);
+            activity?.SetTag("job.id", message.JobId);
+            activity?.SetTag("job.input", message.Input);
+            activity?.SetTag("job.output", message.Output);
             var (inputContainer, inputBlob) = ClassifyJobMessage.Split(message.Input);
             input = _blobs.GetBlobContainerClient(inputContainer).GetBlobClient(inputBlob);
             if (!await input.ExistsAsync(cancellationToken).ConfigureAwait(false))

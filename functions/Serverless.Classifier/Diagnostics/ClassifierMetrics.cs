@@ -6,9 +6,7 @@ namespace Serverless.Classifier.Diagnostics;
 /// <summary>The <c>Serverless.Classifier</c> meter: failures by error kind, inference duration, batch size, tokens.</summary>
 internal static class ClassifierMetrics
 {
-    public const string MeterName = "Serverless.Classifier";
-
-    private static readonly Meter Meter = new(MeterName);
+    private static readonly Meter Meter = new(ClassifierTelemetry.MeterName);
     private static readonly Counter<long> Failures = Meter.CreateCounter<long>("classifier.failures", description: "Requests that failed, by error kind.");
     private static readonly Counter<long> Texts = Meter.CreateCounter<long>("classifier.texts", description: "Texts classified.");
     private static readonly Histogram<double> InferenceDuration = Meter.CreateHistogram<double>("classifier.inference.duration", unit: "ms", description: "Encoder, pooling and heads per request.");
