@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using Google.Protobuf;
 using Onnx;
 
 namespace ModelExport.Quantization;
@@ -49,9 +47,9 @@ internal static class ClsOnlyLastLayer
         }
 
         const string first = "cls_only/first_position";
-        graph.Initializer.Add(Int64("cls_only/start", 0));
-        graph.Initializer.Add(Int64("cls_only/end", 1));
-        graph.Initializer.Add(Int64("cls_only/axis", 1));
+        graph.Initializer.Add(EncoderQuantizer.Int64Tensor("cls_only/start", [0], 1));
+        graph.Initializer.Add(EncoderQuantizer.Int64Tensor("cls_only/end", [1], 1));
+        graph.Initializer.Add(EncoderQuantizer.Int64Tensor("cls_only/axis", [1], 1));
         var slice = new NodeProto { Name = "cls_only/slice", OpType = "Slice", Input = { layerInput, "cls_only/start", "cls_only/end", "cls_only/axis" }, Output = { first } };
         graph.Node.Insert(graph.Node.IndexOf(query), slice);
         query.Input[0] = first;
@@ -61,12 +59,5 @@ internal static class ClsOnlyLastLayer
         {
             output.Type.TensorType.Shape.Dim[1] = new TensorShapeProto.Types.Dimension { DimValue = 1 };
         }
-    }
-
-    private static TensorProto Int64(string name, long value)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(new[] { value }.AsSpan())) };
-        tensor.Dims.Add(1);
-        return tensor;
     }
 }

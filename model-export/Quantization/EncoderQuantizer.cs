@@ -199,23 +199,17 @@ internal static class EncoderQuantizer
         return attribute;
     }
 
-    private static TensorProto FloatTensor(string name, float[] values, params long[] dims)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan())) };
-        tensor.Dims.AddRange(dims);
-        return tensor;
-    }
+    private static TensorProto FloatTensor(string name, float[] values, params long[] dims) => Tensor(name, TensorProto.Types.DataType.Float, values, dims);
 
-    private static TensorProto Int8Tensor(string name, sbyte[] values, params long[] dims)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int8, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan())) };
-        tensor.Dims.AddRange(dims);
-        return tensor;
-    }
+    private static TensorProto Int8Tensor(string name, sbyte[] values, params long[] dims) => Tensor(name, TensorProto.Types.DataType.Int8, values, dims);
 
-    private static TensorProto Int64Tensor(string name, long[] values, params long[] dims)
+    internal static TensorProto Int64Tensor(string name, long[] values, params long[] dims) => Tensor(name, TensorProto.Types.DataType.Int64, values, dims);
+
+    /// <summary>An initializer with raw little-endian data.</summary>
+    private static TensorProto Tensor<T>(string name, TensorProto.Types.DataType type, T[] values, long[] dims)
+        where T : unmanaged
     {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan())) };
+        var tensor = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan())) };
         tensor.Dims.AddRange(dims);
         return tensor;
     }

@@ -49,7 +49,7 @@ public sealed partial class ArchitectureTests
     {
         var expected = new[]
         {
-            "ClassificationRequest", "ClassificationResult", "ClassifierErrorKind", "ClassifierException", "ClassifierOptions",
+            "ClassificationRequest", "ClassificationResult", "ClassifierErrorKind", "ClassifierException", "ClassifierOptions", "ClassifierTelemetry",
             "ClassifierServiceCollectionExtensions", "InferencePriority", "ITextClassifier", "PinnedModel", "TextLimits", "TextProblem", "TextScores", "TruncationDirection",
             // The tooling surface (model-export): features on a frozen encoder, packages, publishing.
             "Inference.EncodedBatch", "Inference.FeatureExtractor",
