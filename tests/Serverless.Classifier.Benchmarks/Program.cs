@@ -1,11 +1,16 @@
 using BenchmarkDotNet.Running;
 using Serverless.Classifier.Benchmarks.Harness;
 
-// "corpus" and "http" are the steps of bench/run.sh; anything else goes to BenchmarkDotNet.
-if (args is ["corpus" or "http", ..])
+// "corpus", "http" and "coldstart" are the steps of bench/run.sh and bench/coldstart.sh; anything else goes to BenchmarkDotNet.
+if (args is ["corpus" or "http" or "coldstart", ..])
 {
     var options = args.Skip(1).Chunk(2).Where(pair => pair.Length == 2).ToDictionary(pair => pair[0].TrimStart('-'), pair => pair[1], StringComparer.Ordinal);
-    return args[0] == "corpus" ? await CorpusRun.RunAsync(options) : await HttpLoad.RunAsync(options);
+    return args[0] switch
+    {
+        "corpus" => await CorpusRun.RunAsync(options),
+        "http" => await HttpLoad.RunAsync(options),
+        _ => await ColdStart.RunAsync(options),
+    };
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
