@@ -22,6 +22,8 @@ public sealed partial class ClassifierHttpApi
     public Task PredictAsync(HttpContext context) => TeiAsync(context, async cancellationToken =>
     {
         var parsed = TeiRequestParser.ParsePredict(await ReadTeiBodyAsync(context, cancellationToken));
+        // As on /api/classify: answer 503 at once until a model is loaded, rather than hold the request through a download.
+        _ = classifier.Manifest ?? throw new ClassifierException(ClassifierErrorKind.ModelUnavailable, "No model is loaded yet; retry after the Retry-After delay.");
         var result = await classifier.ClassifyAsync(parsed.Request, cancellationToken);
         var predictions = result.Texts
             .Select(text => Enumerable.Range(0, text.Scores.Count).OrderByDescending(i => text.Scores[i]).ThenBy(i => i)
