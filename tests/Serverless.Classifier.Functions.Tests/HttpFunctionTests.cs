@@ -1,10 +1,11 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Serverless.Classifier.Hosting.Http;
+
+using static Serverless.Classifier.Functions.Tests.TestHttp;
 
 namespace Serverless.Classifier.Functions.Tests;
 
@@ -196,28 +197,12 @@ public sealed class HttpFunctionTests
         }
     }
 
-    private static DefaultHttpContext Request(string body, string contentType = "application/json")
-    {
-        var context = new DefaultHttpContext();
-        context.Request.Method = "POST";
-        context.Request.ContentType = contentType;
-        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
-        context.Response.Body = new MemoryStream();
-        return context;
-    }
-
     private static DefaultHttpContext Get()
     {
         var context = new DefaultHttpContext();
         context.Request.Method = "GET";
         context.Response.Body = new MemoryStream();
         return context;
-    }
-
-    private static JsonNode? ReadJson(HttpContext context)
-    {
-        context.Response.Body.Position = 0;
-        return JsonNode.Parse(context.Response.Body);
     }
 
     private static JsonNode AssertProblem(HttpContext context, int status, string type)

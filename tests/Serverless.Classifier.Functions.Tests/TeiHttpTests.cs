@@ -1,9 +1,9 @@
-using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Serverless.Classifier.Hosting.Http;
+
+using static Serverless.Classifier.Functions.Tests.TestHttp;
 
 namespace Serverless.Classifier.Functions.Tests;
 
@@ -29,12 +29,12 @@ public sealed class TeiHttpTests
     public async Task Predict_ClassifierError_IsTeisStatusErrorTypeAndRetryAfter(ClassifierErrorKind kind, int status, string errorType, string? retryAfter, bool detailShown)
     {
         _classifier.Failure = new ClassifierException(kind, "secret internal detail /srv/model/encoder.onnx") { Field = "inputs[0]" };
-        var context = Post("{\"inputs\":\"x\"}");
+        var context = Request("{\"inputs\":\"x\"}");
 
         await Functions().Predict(context.Request);
 
         Assert.Equal(status, context.Response.StatusCode);
-        var body = Read(context)!;
+        var body = ReadJson(context)!;
         Assert.Equal(errorType, body["error_type"]!.GetValue<string>());
         Assert.Equal(retryAfter, context.Response.Headers.RetryAfter.FirstOrDefault());
         Assert.Equal(detailShown, body["error"]!.GetValue<string>().Contains("secret internal detail", StringComparison.Ordinal));
@@ -44,8 +44,8 @@ public sealed class TeiHttpTests
     public async Task TeiRoutes_BeforeAModelIsLoaded_Answer503Unhealthy()
     {
         _classifier.Manifest = null;
-        var predict = Post("{\"inputs\":\"x\"}");
-        var tokenize = Post("{\"inputs\":\"x\"}");
+        var predict = Request("{\"inputs\":\"x\"}");
+        var tokenize = Request("{\"inputs\":\"x\"}");
         var info = new DefaultHttpContext { Response = { Body = new MemoryStream() } };
 
         await Functions().Predict(predict.Request);
@@ -55,7 +55,7 @@ public sealed class TeiHttpTests
         Assert.All([predict, tokenize, info], context =>
         {
             Assert.Equal(503, context.Response.StatusCode);
-            Assert.Equal("Unhealthy", Read(context)!["error_type"]!.GetValue<string>());
+            Assert.Equal("Unhealthy", ReadJson(context)!["error_type"]!.GetValue<string>());
         });
         Assert.Null(_classifier.LastRequest);
     }
@@ -63,29 +63,13 @@ public sealed class TeiHttpTests
     [Fact]
     public async Task Predict_FakeScores_AreBestFirstAndRawScoresAskForLogits()
     {
-        var context = Post("{\"inputs\":[[\"I love it\"],[\"meh\"]],\"raw_scores\":true}");
+        var context = Request("{\"inputs\":[[\"I love it\"],[\"meh\"]],\"raw_scores\":true}");
 
         await Functions().Predict(context.Request);
 
         Assert.Equal(200, context.Response.StatusCode);
-        Assert.Equal(["positive", "negative"], Read(context)!.AsArray().Select(p => p![0]!["label"]!.GetValue<string>()));
+        Assert.Equal(["positive", "negative"], ReadJson(context)!.AsArray().Select(p => p![0]!["label"]!.GetValue<string>()));
         Assert.Equal(Model.Activation.None, _classifier.LastRequest!.FunctionToApply);
         Assert.False(_classifier.LastRequest.Truncation);
-    }
-
-    private static DefaultHttpContext Post(string body)
-    {
-        var context = new DefaultHttpContext();
-        context.Request.Method = "POST";
-        context.Request.ContentType = "application/json";
-        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
-        context.Response.Body = new MemoryStream();
-        return context;
-    }
-
-    private static JsonNode? Read(HttpContext context)
-    {
-        context.Response.Body.Position = 0;
-        return JsonNode.Parse(context.Response.Body);
     }
 }
