@@ -120,6 +120,7 @@ internal sealed class LocalHostApp : IAsyncDisposable
             Serverless classifier (local host) listening on {{url}}
               curl -s -X POST {{url}}/api/classify -H 'content-type: application/json' -d '{"inputs":["I love it","awful, never again"]}'
               curl -s {{url}}/api/ready    curl -s {{url}}/api/models    curl -s {{url}}/api/openapi.json
+            Text Embeddings Inference clients: {{url}}/predict, /tokenize and /info (also under /api).
             Batch jobs (JSON Lines, CSV or text lines; progress, then the output beside the file):
               dotnet run --project model-export -- jobs submit data/sentiment/test.jsonl --wait{{connection}}{{queueOption}}
             Storage: {{shown}}

@@ -10,6 +10,7 @@ public sealed class UsageTests
 
         Assert.Contains("  dotnet run --project model-export -- jobs submit data/sentiment/test.jsonl --wait\n", usage.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("Storage: Azurite (UseDevelopmentStorage=true)", usage, StringComparison.Ordinal);
+        Assert.Contains("Text Embeddings Inference clients: http://127.0.0.1:7071/predict, /tokenize and /info (also under /api).", usage, StringComparison.Ordinal);
     }
 
     [Fact]
