@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Trace;
 using Serverless.Classifier.Hosting.Diagnostics;
 
@@ -36,4 +37,19 @@ public sealed class HostingTelemetryTests
     [InlineData("Authorization=AAD;ClientId=", null)]
     public void ClientId_IsTheUserAssignedIdentityTheAuthenticationStringNames(string? authentication, string? clientId) =>
         Assert.Equal(clientId, HostingTelemetry.ClientId(authentication));
+
+    [Theory]
+    [InlineData("not a url")]
+    [InlineData("127.0.0.1:4318")]
+    [InlineData("ftp://collector:21")]
+    public void AddClassifierTelemetry_MalformedOtlpEndpoint_IsRefusedWithTheSettingAndTheFix(string endpoint)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint }).Build();
+
+        var exception = Assert.Throws<OptionsValidationException>(() => new ServiceCollection().AddClassifierTelemetry(configuration));
+
+        Assert.Equal(
+            $"OTEL_EXPORTER_OTLP_ENDPOINT is '{endpoint}'; set it to the collector's http:// or https:// address (such as http://127.0.0.1:4318), or unset it.",
+            exception.Message);
+    }
 }

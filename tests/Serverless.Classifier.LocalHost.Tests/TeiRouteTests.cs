@@ -94,6 +94,53 @@ public sealed class TeiRouteTests(LocalHostFixture host) : IClassFixture<LocalHo
         Assert.Contains(message, error["error"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    public static TheoryData<string, string, int, string, string> HostileBodies => new()
+    {
+        { "/predict", "{\"inputs\":\"ok \\uD800 ok\"}", 422, "Validation", "not valid Unicode" },
+        { "/predict", "{\"inputs\":[[\"\\uDFFF\"]]}", 422, "Validation", "inputs[0][0] is not valid Unicode" },
+        { "/predict", "{\"inputs\":\"" + new string('a', 20_001) + "\"}", 413, "Validation", "inputs[0] has 20001 characters; at most 20000" },
+        { "/predict", "{\"inputs\":\"" + new string('a', 1_100_000) + "\"}", 413, "Validation", "The body has" },
+        { "/tokenize", "{\"inputs\":\"ok \\uD800\"}", 422, "Validation", "not valid Unicode" },
+        { "/tokenize", "{\"inputs\":3}", 422, "Validation", "inputs is a JSON number; expected a string or an array of strings." },
+        { "/tokenize", "{\"inputs\":[\"a\",1]}", 422, "Validation", "inputs[1] is a JSON number; every input must be a string." },
+        { "/tokenize", "{\"inputs\":[]}", 400, "Empty", "inputs is an empty array" },
+        { "/tokenize", "{\"inputs\":\"\"}", 400, "Empty", "inputs[0] is empty" },
+        { "/tokenize", "{\"inputs\":\"ok\",\"add_special_tokens\":\"no\"}", 422, "Validation", "add_special_tokens must be true or false." },
+        { "/tokenize", "{\"inputs\":\"ok\",\"prompt\":1}", 422, "Validation", "Unknown field 'prompt'; the body has inputs, add_special_tokens." },
+        { "/tokenize", "{\"inputs\":[" + string.Join(",", Enumerable.Repeat("\"x\"", 257)) + "]}", 413, "Validation", "inputs has 257 items; at most 256 are allowed per request." },
+        { "/tokenize", "{\"inputs\":\"" + new string('a', 20_001) + "\"}", 413, "Validation", "inputs[0] has 20001 characters; at most 20000" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileBodies))]
+    public async Task TeiRoutes_HostileBody_IsTeisErrorNeverA500(string path, string body, int status, string errorType, string message)
+    {
+        using var response = await host.Http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(errorType, error["error_type"]!.GetValue<string>());
+        Assert.Contains(message, error["error"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/predict")]
+    [InlineData("/tokenize")]
+    public async Task TeiRoutes_InvalidUtf8_Is422NeverA500(string path)
+    {
+        var body = Encoding.UTF8.GetBytes("{\"inputs\":\"ok \"}").ToList();
+        body.InsertRange(body.Count - 2, new byte[] { 0xC3, 0x28, 0xFF });
+        using var content = new ByteArrayContent([.. body]);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var response = await host.Http.PostAsync(path, content);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(422, (int)response.StatusCode);
+        Assert.Equal("Validation", error["error_type"]!.GetValue<string>());
+        Assert.Contains("not valid Unicode", error["error"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Tokenize_IsTeisTokenListsWithAndWithoutSpecialTokens()
     {

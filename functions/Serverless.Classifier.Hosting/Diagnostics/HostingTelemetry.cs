@@ -4,6 +4,7 @@ using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -35,7 +36,17 @@ public static class HostingTelemetry
     public static IReadOnlyList<string> AddClassifierTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var endpoint = configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        var otlp = !string.IsNullOrWhiteSpace(endpoint);
+        if (otlp && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+        {
+            // The exporter would accept it and then export nothing, silently: refuse at start-up with the fix.
+            throw new OptionsValidationException(
+                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                typeof(HostingTelemetry),
+                [$"OTEL_EXPORTER_OTLP_ENDPOINT is '{endpoint}'; set it to the collector's http:// or https:// address (such as http://127.0.0.1:4318), or unset it."]);
+        }
+
         var azureMonitor = configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"] is { Length: > 0 } connection ? connection : null;
         if (!otlp && azureMonitor is null)
         {
