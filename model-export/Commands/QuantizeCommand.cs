@@ -73,9 +73,15 @@ internal static class QuantizeCommand
                 var clsOnly = !parse.GetValue(fullLastLayer) && manifest.Heads.All(h => h.Pooling == Pooling.Cls);
                 var written = await WritePackageAsync(source, staging, manifest, weightBits, clsOnly, parse.GetValue(version), cancellationToken);
                 var results = new List<CheckResult>();
-                foreach (var (path, examples) in checks)
+                if (checks.Length > 0)
                 {
-                    results.Add(await CheckAsync(context, source, staging, path, examples, CheckHead(manifest, path, examples, parse.GetValue(head)), cancellationToken));
+                    // Each package is loaded once and scores every check file.
+                    using var fp32 = new ServingClassifier(context, source);
+                    using var int8 = new ServingClassifier(context, staging);
+                    foreach (var (path, examples) in checks)
+                    {
+                        results.Add(await CheckAsync(fp32, int8, path, examples, CheckHead(manifest, path, examples, parse.GetValue(head)), cancellationToken));
+                    }
                 }
 
                 var (loss, agreement) = (parse.GetValue(maxLoss), parse.GetValue(minAgreement));
@@ -200,10 +206,10 @@ internal static class QuantizeCommand
     }
 
     private static async Task<CheckResult> CheckAsync(
-        CommandContext context, string fp32, string int8, string path, IReadOnlyList<LabelledExample> examples, string head, CancellationToken cancellationToken)
+        ServingClassifier fp32, ServingClassifier int8, string path, IReadOnlyList<LabelledExample> examples, string head, CancellationToken cancellationToken)
     {
-        var (fp32Best, labels) = await BestLabelsAsync(context, fp32, examples, head, cancellationToken);
-        var (int8Best, _) = await BestLabelsAsync(context, int8, examples, head, cancellationToken);
+        var (fp32Best, labels) = await BestLabelsAsync(fp32, examples, head, cancellationToken);
+        var (int8Best, _) = await BestLabelsAsync(int8, examples, head, cancellationToken);
         var truth = TrainHeadCommand.LabelIndices(examples, labels);
         double Accuracy(List<int> predicted) => (double)truth.Where((t, i) => t == predicted[i]).Count() / predicted.Count;
         var (before, after) = (Accuracy(fp32Best), Accuracy(int8Best));
@@ -212,9 +218,8 @@ internal static class QuantizeCommand
     }
 
     private static async Task<(List<int> Best, string[] Labels)> BestLabelsAsync(
-        CommandContext context, string package, IReadOnlyList<LabelledExample> examples, string? head, CancellationToken cancellationToken)
+        ServingClassifier classifier, IReadOnlyList<LabelledExample> examples, string? head, CancellationToken cancellationToken)
     {
-        using var classifier = new ServingClassifier(context, package);
         var best = new List<int>(examples.Count);
         string[] labels = [];
         await foreach (var prediction in classifier.ClassifyAsync(examples.Select(e => e.Text), head, cancellationToken))
