@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using Google.Protobuf;
 using ModelExport.Data;
+using ModelExport.Packaging;
 using ModelExport.Quantization;
 using Onnx;
 using Serverless.Classifier.Model;
@@ -163,10 +163,7 @@ internal static class QuantizeCommand
         model.ProducerName = "model-export quantize";
         var encoderFile = Path.Combine(directory, manifest.Encoder.File);
         Directory.CreateDirectory(Path.GetDirectoryName(encoderFile)!);
-        await using (var stream = File.Create(encoderFile))
-        {
-            model.WriteTo(stream);
-        }
+        await ExternalWeights.WriteAsync(model, encoderFile, cancellationToken);
 
         foreach (var file in manifest.Heads.Select(h => h.File).Append(manifest.Tokenizer.File))
         {
@@ -181,6 +178,8 @@ internal static class QuantizeCommand
             Encoder = manifest.Encoder with
             {
                 Sha256 = await ModelPackage.Sha256Async(encoderFile, cancellationToken),
+                DataFile = ExternalWeights.DataFileOf(manifest.Encoder.File),
+                DataSha256 = await ModelPackage.Sha256Async(ExternalWeights.DataFileOf(encoderFile), cancellationToken),
                 Precision = EncoderPrecision.Int8,
                 ClsOnlyLastLayer = clsOnlyLastLayer,
                 SourceSha256 = manifest.Encoder.Sha256,

@@ -14,7 +14,7 @@ internal static class ModelPackageWriter
     {
         outDirectory = Path.GetFullPath(outDirectory);
         System.IO.Directory.CreateDirectory(Path.Combine(outDirectory, "heads"));
-        foreach (var file in new[] { encoder.Encoder.File, encoder.Tokenizer.File })
+        foreach (var file in ModelPackage.FilesOf(encoder.Encoder).Append(encoder.Tokenizer.File))
         {
             var target = Path.Combine(outDirectory, file);
             var source = Path.Combine(encoder.Directory, file);

@@ -29,7 +29,7 @@ public sealed class PublishTests(AzuriteFixture storage) : IDisposable
         var container = new BlobServiceClient(Connection).GetBlobContainerClient("models");
         Assert.Equal(0, dryExit);
         Assert.Equal(
-            [$"models/{_name}/2.0.0/encoder.onnx", $"models/{_name}/2.0.0/vocab.txt", $"models/{_name}/2.0.0/heads/sentiment.onnx", $"models/{_name}/2.0.0/manifest.json", $"models/{_name}/latest.json"],
+            [$"models/{_name}/2.0.0/encoder.onnx", $"models/{_name}/2.0.0/encoder.onnx.data", $"models/{_name}/2.0.0/vocab.txt", $"models/{_name}/2.0.0/heads/sentiment.onnx", $"models/{_name}/2.0.0/manifest.json", $"models/{_name}/latest.json"],
             JsonNode.Parse(dryOutput)!["writes"]!.AsArray().Select(w => w!.GetValue<string>()));
         Assert.False(await container.ExistsAsync() && await container.GetBlobClient($"{_name}/latest.json").ExistsAsync());
 

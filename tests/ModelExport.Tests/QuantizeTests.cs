@@ -64,7 +64,13 @@ public sealed class QuantizeTests(QuantizedPackageFixture fixture) : IClassFixtu
         Assert.Equal("1.0.0-int8", int8.Version);
         Assert.Equal(await ModelPackage.Sha256Async(Path.Combine(fixture.Quantized, "encoder.onnx"), TestContext.Token), int8.Encoder.Sha256);
         Assert.Equal(fp32.Heads.Select(h => h.Sha256), int8.Heads.Select(h => h.Sha256));
-        Assert.True(new FileInfo(Path.Combine(fixture.Quantized, "encoder.onnx")).Length < 0.7 * new FileInfo(Path.Combine(TestPaths.DefaultModel, "encoder.onnx")).Length);
+
+        // The weights are stored apart from the graph (ONNX external data), hashed like every other package file.
+        Assert.Equal("encoder.onnx.data", int8.Encoder.DataFile);
+        Assert.Equal(await ModelPackage.Sha256Async(Path.Combine(fixture.Quantized, "encoder.onnx.data"), TestContext.Token), int8.Encoder.DataSha256);
+        Assert.Equal(["encoder.onnx", "encoder.onnx.data"], ModelPackage.FilesOf(int8.Encoder));
+        Assert.True(new FileInfo(Path.Combine(fixture.Quantized, "encoder.onnx")).Length < 1_000_000);
+        Assert.True(new FileInfo(Path.Combine(fixture.Quantized, "encoder.onnx.data")).Length < 0.7 * new FileInfo(Path.Combine(TestPaths.DefaultModel, "encoder.onnx")).Length);
     }
 
     [Fact]
@@ -75,9 +81,13 @@ public sealed class QuantizeTests(QuantizedPackageFixture fixture) : IClassFixtu
         var (exitCode, _, error) = await CliRunner.RunAsync(["quantize", "--out", again]);
 
         Assert.True(exitCode == 0, error);
-        Assert.Equal(
-            await ModelPackage.Sha256Async(Path.Combine(fixture.Quantized, "encoder.onnx"), TestContext.Token),
-            await ModelPackage.Sha256Async(Path.Combine(again, "encoder.onnx"), TestContext.Token));
+        foreach (var file in new[] { "encoder.onnx", "encoder.onnx.data" })
+        {
+            Assert.Equal(
+                await ModelPackage.Sha256Async(Path.Combine(fixture.Quantized, file), TestContext.Token),
+                await ModelPackage.Sha256Async(Path.Combine(again, file), TestContext.Token));
+        }
+
         Assert.Contains("warning: no --check-data given", error, StringComparison.Ordinal);
     }
 
@@ -111,6 +121,31 @@ public sealed class QuantizeTests(QuantizedPackageFixture fixture) : IClassFixtu
             var cosine = System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(expected.AsSpan(i * 384, 384), actual.AsSpan(i * 384, 384));
             Assert.True(cosine > 0.99f, $"text {i}: cosine {cosine}");
         }
+    }
+
+    [Fact]
+    public async Task Int8_CorruptWeightsFile_IsRefusedNamingIt()
+    {
+        var directory = Path.Combine(fixture.Root, "corrupt-weights");
+        Directory.CreateDirectory(directory);
+        foreach (var file in new[] { "encoder.onnx", "encoder.onnx.data", "vocab.txt" })
+        {
+            File.Copy(Path.Combine(fixture.Quantized, file), Path.Combine(directory, file));
+        }
+
+        await using (var data = File.OpenWrite(Path.Combine(directory, "encoder.onnx.data")))
+        {
+            data.Position = 4096;
+            data.WriteByte(0x5A);
+        }
+
+        var manifest = await ModelPackage.ReadManifestAsync(fixture.Quantized, TestContext.Token);
+        var exception = await Assert.ThrowsAsync<ClassifierException>(() => FeatureExtractor.OpenAsync(
+            directory, manifest.Encoder, manifest.Tokenizer, new ClassifierOptions(), NullLogger.Instance, TestContext.Token));
+
+        Assert.Equal(ClassifierErrorKind.ModelInvalid, exception.Kind);
+        Assert.Contains($"'encoder.onnx.data' has sha256 ", exception.Message, StringComparison.Ordinal);
+        Assert.Contains($"but the manifest declares {manifest.Encoder.DataSha256}", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class FeatureExtractor : IDisposable, IRowEncoder
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(tokenizer);
-        await PackageFiles.VerifyAsync(directory, encoder.File, verifyHashes ? encoder.Sha256 : null, cancellationToken).ConfigureAwait(false);
+        await PackageFiles.VerifyAsync(directory, encoder, verifyHashes, cancellationToken).ConfigureAwait(false);
         await PackageFiles.VerifyAsync(directory, tokenizer.File, verifyHashes ? tokenizer.Sha256 : null, cancellationToken).ConfigureAwait(false);
         WordPieceTextTokenizer textTokenizer;
         await using (var vocabulary = File.OpenRead(Path.Combine(directory, tokenizer.File)))

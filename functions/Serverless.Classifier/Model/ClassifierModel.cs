@@ -59,7 +59,7 @@ internal sealed class ClassifierModel : IDisposable
         // The phases of a cold start, logged with event 1001 (docs/benchmarks.md): hashing, session creation, first run.
         if (verifyHashes)
         {
-            await PackageFiles.VerifyAsync(directory, manifest.Encoder.File, manifest.Encoder.Sha256, cancellationToken).ConfigureAwait(false);
+            await PackageFiles.VerifyAsync(directory, manifest.Encoder, verifyHashes: true, cancellationToken).ConfigureAwait(false);
             await PackageFiles.VerifyAsync(directory, manifest.Tokenizer.File, manifest.Tokenizer.Sha256, cancellationToken).ConfigureAwait(false);
         }
 

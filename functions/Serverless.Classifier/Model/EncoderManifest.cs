@@ -10,6 +10,18 @@ public sealed record EncoderManifest
     /// <summary>Lower-case hex SHA-256 of <see cref="File"/>.</summary>
     public required string Sha256 { get; init; }
 
+    /// <summary>
+    /// Path (relative to the package folder) of the file holding the graph's weights when they are stored outside the
+    /// ONNX file (ONNX external data), or null when the ONNX file holds them. ONNX Runtime maps such a file into memory
+    /// instead of copying every weight out of the protobuf: session creation of the int8 default encoder went from about
+    /// 550 to 240 ms. The graph names this file itself; the manifest lists it so that it is hashed, published and
+    /// downloaded with the package.
+    /// </summary>
+    public string? DataFile { get; init; }
+
+    /// <summary>Lower-case hex SHA-256 of <see cref="DataFile"/>; set exactly when it is.</summary>
+    public string? DataSha256 { get; init; }
+
     /// <summary>Width of the output's last dimension (384 for MiniLM-sized encoders, 768 for BERT-base).</summary>
     public required int HiddenSize { get; init; }
 

@@ -72,6 +72,17 @@ internal static class ModelManifestJson
         Require(manifest.Version, "version", source);
         RequireRelativePath(manifest.Encoder.File, "encoder.file", source);
         RequireSha256(manifest.Encoder.Sha256, "encoder.sha256", source);
+        if (manifest.Encoder.DataFile is null != manifest.Encoder.DataSha256 is null)
+        {
+            ClassifierThrow.ModelInvalid(
+                $"'{source}' sets only one of encoder.dataFile and encoder.dataSha256; an encoder with external weights needs both (model-export writes them together).");
+        }
+
+        if (manifest.Encoder.DataFile is { } dataFile)
+        {
+            RequireRelativePath(dataFile, "encoder.dataFile", source);
+            RequireSha256(manifest.Encoder.DataSha256, "encoder.dataSha256", source);
+        }
         if (manifest.Encoder.SourceSha256 is { } sourceSha256)
         {
             RequireSha256(sourceSha256, "encoder.sourceSha256", source);

@@ -25,6 +25,9 @@ public static class ModelPackage
     /// <summary>Lower-case hex SHA-256 of a file, as manifests record it.</summary>
     public static Task<string> Sha256Async(string path, CancellationToken cancellationToken) => PackageFiles.Sha256Async(path, cancellationToken);
 
+    /// <summary>The encoder's files, relative to the package folder: its ONNX file and, when stored apart, its weights.</summary>
+    public static IEnumerable<string> FilesOf(EncoderManifest encoder) => PackageFiles.Of(encoder).Select(f => f.File);
+
     /// <summary>
     /// Loads the whole package the way the service does (every hash, the tokenizer's special tokens, the sessions'
     /// names and widths, one warm-up run through every head) and closes it again.
