@@ -76,4 +76,14 @@ public sealed class ClassifierOptions
     /// <summary>Characters (UTF-16 code units) per input.</summary>
     [Range(1, 10_000_000)]
     public int MaxCharsPerInput { get; set; } = 20_000;
+
+    /// <summary>Characters (UTF-16 code units) per input when the request asks for chunking (it replaces
+    /// <see cref="MaxCharsPerInput"/> there).</summary>
+    [Range(1, 10_000_000)]
+    public int MaxCharsPerChunkedInput { get; set; } = 200_000;
+
+    /// <summary>Windows one chunked input may be split into; an input that needs more is refused (413). Every window is a
+    /// row of the encoder, counted in <see cref="MaxQueuedTokens"/> like any other.</summary>
+    [Range(1, 100_000)]
+    public int MaxChunksPerInput { get; set; } = 64;
 }

@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Classifier.Diagnostics;
 using Serverless.Classifier.Inference;
 using Serverless.Classifier.Model;
+using Serverless.Classifier.Tokenization;
 
 namespace Serverless.Classifier;
 
@@ -178,6 +180,14 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
                 "parameters.head", $"Head '{headName}' does not exist in model {model.Manifest.Name} {model.Manifest.Version}; it has [{string.Join(", ", model.Heads.Keys)}].");
         }
 
+        var firstPair = request.SecondTexts?.Select((text, index) => text is null ? -1 : index).FirstOrDefault(index => index >= 0, -1) ?? -1;
+        if (model.Manifest.Encoder.TokenTypeIds is null && firstPair >= 0)
+        {
+            ClassifierThrow.InvalidInput(
+                $"inputs[{firstPair}]",
+                $"inputs[{firstPair}] is a text pair, but the encoder of model {model.Manifest.Name} {model.Manifest.Version} has no token types (DistilBERT-style); it cannot tell the two texts apart. Send single texts.");
+        }
+
         using var activity = ClassifierTelemetry.Source.StartActivity("classify");
         activity?.SetTag("classifier.model", $"{model.Manifest.Name} {model.Manifest.Version}");
         activity?.SetTag("classifier.head", headName);
@@ -185,19 +195,7 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
         activity?.SetTag("classifier.priority", request.Priority == InferencePriority.Batch ? "batch" : "interactive");
         var started = DateTimeOffset.UtcNow;
         var stopwatch = Stopwatch.StartNew();
-        var inputs = new int[request.Texts.Count][];
-        for (var i = 0; i < inputs.Length; i++)
-        {
-            var encoded = model.Tokenizer.Encode(request.Texts[i], model.Tokenizer.MaxLength, request.TruncationDirection);
-            if (encoded.Truncated && !request.Truncation)
-            {
-                ClassifierThrow.InvalidInput(
-                    $"inputs[{i}]", $"inputs[{i}] is longer than the model's maximum of {model.Tokenizer.MaxLength} tokens; shorten it, or set truncation to true to cut it.");
-            }
-
-            inputs[i] = encoded.Ids;
-        }
-
+        var (inputs, firstRows, spans) = request.Chunking is { } chunking ? Windows(model, request.Texts, chunking) : (Truncated(model, request), null, null);
         var tokenizeMs = stopwatch.Elapsed.TotalMilliseconds;
         var enqueued = started.AddMilliseconds(tokenizeMs);
         ClassifierTelemetry.Phase(activity, "tokenize", started, enqueued);
@@ -215,18 +213,42 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
         var activation = request.FunctionToApply ?? head.Manifest.Activation;
         var labelCount = head.LabelCount;
         // Thresholds belong to sigmoid heads and mean something only on sigmoid scores.
-        var threshold = head.Manifest.Activation == Activation.Sigmoid && activation == Activation.Sigmoid ? (float)(head.Manifest.Threshold ?? 0.5) : (float?)null;
-        var texts = new TextScores[inputs.Length];
-        for (var i = 0; i < inputs.Length; i++)
+        var thresholds = head.Manifest.Activation == Activation.Sigmoid && activation == Activation.Sigmoid
+            ? Enumerable.Range(0, labelCount).Select(label => (float)head.Manifest.ThresholdOf(label)).ToArray()
+            : null;
+        IReadOnlyList<bool>? Select(float[] scores) => thresholds is null ? null : [.. scores.Select((score, label) => score >= thresholds[label])];
+        // Temperature scaling calibrates probabilities; raw logits stay raw.
+        var temperature = activation == Activation.None ? 1f : (float)(head.Manifest.Temperature ?? 1);
+        var rowScores = new float[inputs.Length][];
+        for (var row = 0; row < inputs.Length; row++)
         {
-            var row = logits.AsSpan(i * labelCount, labelCount);
-            ScoreMath.Activate(row, activation);
-            var scores = row.ToArray();
-            texts[i] = new TextScores(scores, threshold is { } t ? [.. scores.Select(score => score >= t)] : null);
+            var span = logits.AsSpan(row * labelCount, labelCount);
+            if (temperature != 1f)
+            {
+                TensorPrimitives.Divide(span, temperature, span);
+            }
+
+            ScoreMath.Activate(span, activation);
+            rowScores[row] = span.ToArray();
         }
 
-        ClassifierMetrics.Classified(inputs.Length, inferenceMs);
-        Log.Classified(_logger, inputs.Length, headName, tokenizeMs, queueMs, inferenceMs);
+        var texts = new TextScores[request.Texts.Count];
+        for (var i = 0; i < texts.Length; i++)
+        {
+            if (firstRows is null)
+            {
+                texts[i] = new TextScores(rowScores[i], Select(rowScores[i]));
+                continue;
+            }
+
+            var (first, end) = (firstRows[i], firstRows[i + 1]);
+            var scores = ScoreMath.Aggregate(rowScores.AsSpan(first, end - first), request.Chunking!.Aggregate);
+            var chunks = !request.Chunking!.ReturnChunks ? null : Enumerable.Range(first, end - first).Select(r => new ChunkScores(spans![r].Start, spans[r].End, rowScores[r], Select(rowScores[r]))).ToArray();
+            texts[i] = new TextScores(scores, Select(scores), chunks);
+        }
+
+        ClassifierMetrics.Classified(texts.Length, inferenceMs);
+        Log.Classified(_logger, texts.Length, headName, tokenizeMs, queueMs, inferenceMs);
         return new ClassificationResult
         {
             Labels = head.Manifest.Labels,
@@ -239,6 +261,92 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
             QueueMs = queueMs,
             InferenceMs = inferenceMs,
         };
+    }
+
+    /// <summary>One row per text or pair, cut to the model's maximum length, or refused when truncation is off.</summary>
+    private static int[][] Truncated(ClassifierModel model, ClassificationRequest request)
+    {
+        var inputs = new int[request.Texts.Count][];
+        var maxLength = model.Tokenizer.MaxLength;
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            bool truncated;
+            if (request.SecondTexts?[i] is { } second)
+            {
+                var pair = model.Tokenizer.EncodePair(request.Texts[i], second, maxLength, request.TruncationDirection);
+                (inputs[i], truncated) = (TokenRows.Of(pair), pair.Truncated);
+            }
+            else
+            {
+                var encoded = model.Tokenizer.Encode(request.Texts[i], maxLength, request.TruncationDirection);
+                (inputs[i], truncated) = (encoded.Ids, encoded.Truncated);
+            }
+
+            if (truncated && !request.Truncation)
+            {
+                ClassifierThrow.InvalidInput(
+                    $"inputs[{i}]",
+                    request.SecondTexts?[i] is null
+                        ? $"inputs[{i}] is longer than the model's maximum of {maxLength} tokens; shorten it, set truncation to true to cut it, or turn chunking on."
+                        : $"inputs[{i}] is longer than the model's maximum of {maxLength} tokens as a text pair; shorten it, or set truncation to true to cut it (longest_first).");
+            }
+        }
+
+        return inputs;
+    }
+
+    /// <summary>
+    /// The windows of every text as rows ([CLS] + up to maximum length - 2 word pieces + [SEP]), text by text; the
+    /// index of each text's first row (plus one past the last); each row's character span in its text.
+    /// </summary>
+    private (int[][] Rows, int[] FirstRows, (int Start, int End)[] Spans) Windows(ClassifierModel model, IReadOnlyList<string> texts, Chunking chunking)
+    {
+        var tokenizer = model.Tokenizer;
+        var size = chunking.Size ?? tokenizer.MaxLength;
+        if (size < 3 || size > tokenizer.MaxLength)
+        {
+            ClassifierThrow.InvalidInput(
+                "parameters.chunk_size", $"chunk_size is {size}; it must be at least 3 ([CLS], one word piece, [SEP]) and at most {tokenizer.MaxLength}, the model's maximum length.");
+        }
+
+        var width = size - 2;
+        var overlap = chunking.Stride ?? width / 4;
+        if (overlap < 0 || overlap >= width)
+        {
+            ClassifierThrow.InvalidInput(
+                "parameters.chunk_stride", $"chunk_stride is {overlap}; it must be at least 0 and less than {width}, the word pieces of one window ({size} tokens less [CLS] and [SEP]).");
+        }
+
+        var rows = new List<int[]>(texts.Count);
+        var spans = new List<(int Start, int End)>(texts.Count);
+        var firstRows = new int[texts.Count + 1];
+        for (var i = 0; i < texts.Count; i++)
+        {
+            firstRows[i] = rows.Count;
+            var pieces = tokenizer.EncodeWithSpans(texts[i]);
+            var count = TextWindows.Count(pieces.Ids.Length, width, overlap);
+            if (count > _options.MaxChunksPerInput)
+            {
+                ClassifierThrow.PayloadTooLarge(
+                    $"inputs[{i}]",
+                    $"inputs[{i}] needs {count} windows of {width} word pieces (chunk_stride {overlap}); at most {_options.MaxChunksPerInput} are allowed per input. Split the document, or lower chunk_stride.");
+            }
+
+            for (var window = 0; window < count; window++)
+            {
+                var start = TextWindows.Start(window, pieces.Ids.Length, width, overlap);
+                var length = Math.Min(width, pieces.Ids.Length - start);
+                var ids = new int[length + 2];
+                ids[0] = tokenizer.ClsId;
+                Array.Copy(pieces.Ids, start, ids, 1, length);
+                ids[^1] = tokenizer.SepId;
+                rows.Add(ids);
+                spans.Add(length == 0 ? (0, 0) : (pieces.Spans[start].Start, pieces.Spans[start + length - 1].End));
+            }
+        }
+
+        firstRows[^1] = rows.Count;
+        return ([.. rows], firstRows, [.. spans]);
     }
 
     private void CheckLimits(ClassificationRequest request)
@@ -257,9 +365,36 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
 
         for (var i = 0; i < texts.Count; i++)
         {
-            if (TextLimits.Check(texts[i], _options) is { } problem)
+            if (TextLimits.Check(texts[i], _options, request.Chunking is not null) is { } problem)
             {
                 throw new ClassifierException(problem.Kind, $"inputs[{i}] {problem.Reason}") { Field = $"inputs[{i}]" };
+            }
+        }
+
+        if (request.SecondTexts is { } seconds)
+        {
+            if (seconds.Count != texts.Count)
+            {
+                throw new ArgumentException($"SecondTexts has {seconds.Count} entries for {texts.Count} texts; give one per text (null for a single text).", nameof(request));
+            }
+
+            for (var i = 0; i < seconds.Count; i++)
+            {
+                if (seconds[i] is null)
+                {
+                    continue;
+                }
+
+                if (request.Chunking is not null)
+                {
+                    ClassifierThrow.InvalidInput(
+                        $"inputs[{i}]", $"inputs[{i}] is a text pair; chunking splits single long texts only. Send the pair without chunking (it is cut with longest_first), or as one text.");
+                }
+
+                if (TextLimits.Check(seconds[i], _options) is { } problem)
+                {
+                    throw new ClassifierException(problem.Kind, $"inputs[{i}].text_pair {problem.Reason}") { Field = $"inputs[{i}].text_pair" };
+                }
             }
         }
     }

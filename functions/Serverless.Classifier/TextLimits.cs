@@ -14,7 +14,11 @@ public static class TextLimits
     /// <param name="options">The limits (<see cref="ClassifierOptions.MaxCharsPerInput"/>).</param>
     /// <returns>The error kind (InvalidInput or PayloadTooLarge) and a reason that reads after the input's name
     /// ("inputs[2] has 25000 characters; ..."); it never quotes the text.</returns>
-    public static TextProblem? Check(string? text, ClassifierOptions options)
+    public static TextProblem? Check(string? text, ClassifierOptions options) => Check(text, options, chunking: false);
+
+    /// <summary>Checks one text; null when it passes. With <paramref name="chunking"/>, the character limit is
+    /// <see cref="ClassifierOptions.MaxCharsPerChunkedInput"/>.</summary>
+    public static TextProblem? Check(string? text, ClassifierOptions options, bool chunking)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (text is null)
@@ -22,9 +26,14 @@ public static class TextLimits
             return new TextProblem(ClassifierErrorKind.InvalidInput, "is null; every input must be a string.");
         }
 
-        if (text.Length > options.MaxCharsPerInput)
+        var limit = chunking ? options.MaxCharsPerChunkedInput : options.MaxCharsPerInput;
+        if (text.Length > limit)
         {
-            return new TextProblem(ClassifierErrorKind.PayloadTooLarge, $"has {text.Length} characters; at most {options.MaxCharsPerInput} are allowed. Shorten it.");
+            return new TextProblem(
+                ClassifierErrorKind.PayloadTooLarge,
+                chunking
+                    ? $"has {text.Length} characters; at most {limit} are allowed with chunking. Split the document."
+                    : $"has {text.Length} characters; at most {limit} are allowed. Shorten it, or turn chunking on to classify a long document in windows.");
         }
 
         if (IndexOfLoneSurrogate(text) is var index and >= 0)

@@ -47,9 +47,17 @@ internal static class JobsCommand
         var textField = new Option<string>("--text-field") { Description = "Text field or column (default: text)." };
         var truncation = new Option<string>("--truncation-direction") { Description = "right (keep the start of an over-long text, the default) or left (keep its end)." };
         truncation.AcceptOnlyFromAmong("right", "left");
+        var pairField = new Option<string>("--pair-field") { Description = "For text pairs: the second text's field or column (jsonl or csv input)." };
+        var chunking = new Option<bool>("--chunking") { Description = "Classify texts longer than the model's maximum in overlapping windows." };
+        var chunkSize = new Option<int?>("--chunk-size") { Description = "With --chunking: tokens per window (default: the model's maximum)." };
+        var chunkStride = new Option<int?>("--chunk-stride") { Description = "With --chunking: word pieces shared by consecutive windows (default: a quarter of a window)." };
+        var chunkAggregate = new Option<string>("--chunk-aggregate") { Description = "With --chunking: mean (default) or max of the windows' scores." };
+        chunkAggregate.AcceptOnlyFromAmong("mean", "max");
         var wait = new Option<bool>("--wait") { Description = "Follow the job with a progress bar, then download the output and print the summary." };
         var timeout = new Option<int>("--timeout") { Description = "With --wait, seconds to wait before giving up (exit 3).", DefaultValueFactory = _ => 3600 };
-        var command = new Command("submit", "Upload a file, queue a job for it, and optionally wait for its output.") { file, outputBlob, outFile, head, format, idField, textField, truncation, wait, timeout };
+        var command = new Command("submit", "Upload a file, queue a job for it, and optionally wait for its output.") {
+            file, outputBlob, outFile, head, format, idField, textField, truncation, pairField, chunking, chunkSize, chunkStride, chunkAggregate, wait, timeout,
+        };
         AddOptions(command, common);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -69,7 +77,8 @@ internal static class JobsCommand
                 .UploadAsync(BinaryData.FromObjectAsJson(record, JsonSerializerOptions.Web), overwrite: true, cancellationToken);
             var message = new JobMessage(
                 $"{storage.Names.InputContainer}/{record.Input}", $"{storage.Names.OutputContainer}/{record.Output}",
-                parse.GetValue(head), parse.GetValue(format), parse.GetValue(idField), parse.GetValue(textField), jobId, parse.GetValue(truncation));
+                parse.GetValue(head), parse.GetValue(format), parse.GetValue(idField), parse.GetValue(textField), jobId, parse.GetValue(truncation),
+                parse.GetValue(pairField), parse.GetValue(chunking) ? true : null, parse.GetValue(chunkSize), parse.GetValue(chunkStride), parse.GetValue(chunkAggregate));
             try
             {
                 await storage.Jobs.SendMessageAsync(message.ToJson(), cancellationToken);

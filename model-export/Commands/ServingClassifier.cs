@@ -28,11 +28,16 @@ internal sealed class ServingClassifier : IDisposable
 
     /// <summary>Classifies texts in chunks (each chunk on one pinned model version), yielding each text's scores in order.</summary>
     public async IAsyncEnumerable<ScoredText> ClassifyAsync(
-        IEnumerable<string> texts, string? head, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        IEnumerable<string> texts,
+        string? head,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken,
+        Chunking? chunking = null,
+        Serverless.Classifier.Model.Activation? functionToApply = null)
     {
         foreach (var chunk in texts.Chunk(ChunkSize))
         {
-            var result = await Classifier.ClassifyAsync(new ClassificationRequest { Texts = chunk, Head = head }, cancellationToken);
+            var result = await Classifier.ClassifyAsync(
+                new ClassificationRequest { Texts = chunk, Head = head, Chunking = chunking, FunctionToApply = functionToApply }, cancellationToken);
             foreach (var text in result.Texts)
             {
                 yield return new ScoredText(result.Labels, text.Scores);

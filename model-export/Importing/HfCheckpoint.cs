@@ -60,7 +60,9 @@ internal sealed record HfCheckpoint(string ModelType, int HiddenSize, TrainedHea
         var b1 = Tensor(tensors, $"{firstLayer}.bias", expected, hidden);
         var w2 = Tensor(tensors, "classifier.weight", expected, labels.Length, hidden);
         var b2 = Tensor(tensors, "classifier.bias", expected, labels.Length);
-        var activation = config["problem_type"]?.GetValue<string>() == "multi_label_classification" ? Activation.Sigmoid : Activation.Softmax;
+        // As Hugging Face's text-classification pipeline: sigmoid for multi-label heads and for one-logit heads (cross-encoders
+        // scoring relevance), softmax otherwise.
+        var activation = config["problem_type"]?.GetValue<string>() == "multi_label_classification" || labels.Length == 1 ? Activation.Sigmoid : Activation.Softmax;
         var maxPositions = config["max_position_embeddings"]?.GetValue<int>() ?? 512;
         return new HfCheckpoint(modelType, hidden, new TrainedHead(shape, hidden, labels.Length, w1, b1, w2, b2), labels, activation, ReadTokenizer(directory, maxPositions), maxPositions);
     }

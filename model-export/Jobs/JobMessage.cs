@@ -15,7 +15,12 @@ internal sealed record JobMessage(
     string? IdField = null,
     string? TextField = null,
     string? JobId = null,
-    string? TruncationDirection = null)
+    string? TruncationDirection = null,
+    string? PairField = null,
+    bool? Chunking = null,
+    int? ChunkSize = null,
+    int? ChunkStride = null,
+    string? ChunkAggregate = null)
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 

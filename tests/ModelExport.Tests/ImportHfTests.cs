@@ -93,6 +93,62 @@ public sealed class ImportHfTests : IDisposable
     }
 
     [Fact]
+    public async Task ImportHf_CrossEncoderWithOneLogit_IsASigmoidHeadThatScoresTextPairs()
+    {
+        // A cross-encoder (BertForSequenceClassification, num_labels 1) made from the BERT fixture: its classifier keeps row 0.
+        var checkpoint = Path.Combine(_temporary, "cross-encoder");
+        Directory.CreateDirectory(checkpoint);
+        foreach (var file in new[] { "vocab.txt", "tokenizer_config.json" })
+        {
+            File.Copy(Path.Combine(Checkpoint("bert-single-f32"), file), Path.Combine(checkpoint, file));
+        }
+
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Checkpoint("bert-single-f32"), "config.json")))!.AsObject();
+        config["id2label"] = new JsonObject { ["0"] = "LABEL_0" };
+        config["label2id"] = new JsonObject { ["LABEL_0"] = 0 };
+        await File.WriteAllTextAsync(Path.Combine(checkpoint, "config.json"), config.ToJsonString());
+        var tensors = SafeTensors.Open(Path.Combine(Checkpoint("bert-single-f32"), "model.safetensors"));
+        var weights = tensors.Names.ToDictionary(name => name, name => tensors.Read(name, "BertForSequenceClassification"));
+        weights["classifier.weight"] = (weights["classifier.weight"].Values[..Hidden], [1, Hidden]);
+        weights["classifier.bias"] = (weights["classifier.bias"].Values[..1], [1]);
+        WriteSafeTensors(Path.Combine(checkpoint, "model.safetensors"), weights);
+        var encoder = Path.Combine(_temporary, "encoder.onnx");
+        TinyEncoder.Write(encoder, Vocabulary, Hidden, tokenTypeIds: true);
+        var package = Path.Combine(_temporary, "package");
+
+        var (exitCode, output, error) = await CliRunner.RunAsync(["import-hf", "--checkpoint", checkpoint, "--encoder-onnx", encoder, "--out", package]);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal("sigmoid", JsonNode.Parse(output)!["activation"]!.GetValue<string>());
+        await using var services = ServingServices.Create(options => options.ModelPath = package);
+        var result = await services.GetRequiredService<ITextClassifier>().ClassifyAsync(
+            new ClassificationRequest { Texts = ["good movies!", "bad"], SecondTexts = ["good", null] }, TestContext.Token);
+        Assert.Equal(["LABEL_0"], result.Labels);
+        Assert.All(result.Texts, t => Assert.InRange(Assert.Single(t.Scores), 0f, 1f));
+    }
+
+    /// <summary>The safetensors format: an 8-byte little-endian header length, a JSON header, then the raw fp32 data.</summary>
+    private static void WriteSafeTensors(string path, Dictionary<string, (float[] Values, long[] Shape)> tensors)
+    {
+        var header = new JsonObject();
+        long offset = 0;
+        foreach (var (name, (values, shape)) in tensors.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            header[name] = new JsonObject { ["dtype"] = "F32", ["shape"] = new JsonArray([.. shape.Select(d => JsonValue.Create(d))]), ["data_offsets"] = new JsonArray(offset, offset + (values.Length * 4)) };
+            offset += values.Length * 4;
+        }
+
+        using var stream = File.Create(path);
+        var json = System.Text.Encoding.UTF8.GetBytes(header.ToJsonString());
+        stream.Write(BitConverter.GetBytes((long)json.Length));
+        stream.Write(json);
+        foreach (var (_, (values, _)) in tensors.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        }
+    }
+
+    [Fact]
     public void Read_RobertaCheckpoint_IsRefusedUntilByteLevelBpeHasParity()
     {
         var exception = Assert.Throws<ModelExportException>(() => HfCheckpoint.Read(Checkpoint("roberta-unsupported")));

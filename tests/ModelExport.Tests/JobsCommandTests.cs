@@ -47,6 +47,29 @@ public sealed class JobsCommandTests(AzuriteFixture storage) : IDisposable
     }
 
     [Fact]
+    public async Task Submit_PairFieldAndChunking_AreMessageFieldsTheServiceParses()
+    {
+        var pairs = await WriteInputAsync("pairs.jsonl", "{\"id\":1,\"premise\":\"a\",\"hypothesis\":\"b\"}\n");
+        var documents = await WriteInputAsync("documents.jsonl", "{\"id\":1,\"text\":\"a\"}\n");
+        var queue = new QueueClient(storage.ConnectionString, _queue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await queue.CreateIfNotExistsAsync(cancellationToken: TestContext.Token);
+
+        var (pairExit, _, pairError) = await CliRunner.RunAsync(
+            ["jobs", "submit", pairs, "--connection", storage.ConnectionString, "--queue", _queue, "--text-field", "premise", "--pair-field", "hypothesis"]);
+        var (chunkExit, _, chunkError) = await CliRunner.RunAsync(
+            ["jobs", "submit", documents, "--connection", storage.ConnectionString, "--queue", _queue, "--chunking", "--chunk-size", "128", "--chunk-stride", "16", "--chunk-aggregate", "max"]);
+
+        Assert.True(pairExit == 0, pairError);
+        Assert.True(chunkExit == 0, chunkError);
+        var messages = (await queue.ReceiveMessagesAsync(2, cancellationToken: TestContext.Token)).Value
+            .Select(m => ClassifyJobMessage.Parse(ClassifyJobMessage.Decode(m.Body.ToString()), new JobOptions())).ToList();
+        var pair = Assert.Single(messages, m => m.PairField is not null);
+        var chunked = Assert.Single(messages, m => m.Chunking is not null);
+        Assert.Equal(("premise", "hypothesis", null), (pair.TextField, pair.PairField, pair.Chunking));
+        Assert.Equal(new Serverless.Classifier.Chunking { Size = 128, Stride = 16, Aggregate = Serverless.Classifier.ChunkAggregate.Max }, chunked.Chunking);
+    }
+
+    [Fact]
     public async Task StatusAndCancel_FindTheJobByIdAndUnknownIdsAreAClearError()
     {
         var file = await WriteInputAsync("lines.txt", "one\ntwo\n");

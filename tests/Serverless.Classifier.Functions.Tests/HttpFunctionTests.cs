@@ -58,7 +58,7 @@ public sealed class HttpFunctionTests
         { "application/json", "[\"x\"]", 400, "invalid-input", "body", "The body is a JSON array; expected an object" },
         { "application/json", "{\"texts\":[\"x\"]}", 400, "invalid-input", "inputs", "inputs is missing" },
         { "application/json", "{\"inputs\":[\"x\"],\"extra\":1}", 400, "invalid-input", "extra", "Unknown field 'extra'" },
-        { "application/json", "{\"inputs\":42}", 400, "invalid-input", "inputs", "inputs is a JSON number; expected a string or an array of strings" },
+        { "application/json", "{\"inputs\":42}", 400, "invalid-input", "inputs", "inputs is a JSON number; expected a string, an array of strings, or text pairs" },
         { "application/json", "{\"inputs\":[\"x\",null]}", 400, "invalid-input", "inputs[1]", "inputs[1] is a JSON null; every input must be a string" },
         { "application/json", "{\"inputs\":\"x\",\"parameters\":[]}", 400, "invalid-input", "parameters", "parameters is a JSON array; expected an object" },
         { "application/json", "{\"inputs\":\"x\",\"parameters\":{\"top_k\":\"2\"}}", 400, "invalid-input", "parameters.top_k", "must be a whole number" },
@@ -66,7 +66,7 @@ public sealed class HttpFunctionTests
         { "application/json", "{\"inputs\":\"x\",\"parameters\":{\"function_to_apply\":\"relu\"}}", 400, "invalid-input", "parameters.function_to_apply", "must be \"softmax\", \"sigmoid\" or \"none\"" },
         { "application/json", "{\"inputs\":\"x\",\"parameters\":{\"truncation\":\"no\"}}", 400, "invalid-input", "parameters.truncation", "must be true or false" },
         { "application/json", "{\"inputs\":\"x\",\"parameters\":{\"head\":\"\"}}", 400, "invalid-input", "parameters.head", "must be a head name" },
-        { "application/json", "{\"inputs\":\"x\",\"parameters\":{\"topk\":1}}", 400, "invalid-input", "parameters.topk", "Unknown parameter 'topk'; parameters are top_k, function_to_apply, truncation, truncation_direction, head" },
+        { "application/json", "{\"inputs\":\"x\",\"parameters\":{\"topk\":1}}", 400, "invalid-input", "parameters.topk", "Unknown parameter 'topk'; parameters are top_k, function_to_apply, truncation, truncation_direction, head, chunking, chunk_size, chunk_stride, chunk_aggregate, return_chunks" },
     };
 
     [Theory]

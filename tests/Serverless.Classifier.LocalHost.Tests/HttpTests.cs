@@ -26,6 +26,55 @@ public sealed class HttpTests(LocalHostFixture host) : IClassFixture<LocalHostFi
     }
 
     [Fact]
+    public async Task Classify_ChunkingWithReturnChunks_GivesLabelsAndEachWindowsSpanAndLabels()
+    {
+        var filler = string.Concat(Enumerable.Repeat("The meeting is on the third floor of the building next to the station. Bring the forms and a pen. ", 36));
+        var text = filler + string.Concat(Enumerable.Repeat("This is the worst product I have ever bought, it broke after a day and support never answered. ", 3)).TrimEnd();
+
+        using var response = await host.Http.PostAsJsonAsync(
+            "/api/classify", new { inputs = new[] { text, "I love it" }, parameters = new { chunking = true, chunk_aggregate = "max", return_chunks = true, top_k = 1 } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
+        Assert.Equal("negative", body[0]!["labels"]![0]!["label"]!.GetValue<string>());
+        var chunks = body[0]!["chunks"]!.AsArray();
+        Assert.Equal(2, chunks.Count);
+        Assert.Equal((0, text.Length), (chunks[0]!["start"]!.GetValue<int>(), chunks[^1]!["end"]!.GetValue<int>()));
+        Assert.Equal("negative", chunks[1]!["labels"]![0]!["label"]!.GetValue<string>());
+        var single = Assert.Single(body[1]!["chunks"]!.AsArray())!;
+        Assert.Equal((0, 9, "positive"), (single["start"]!.GetValue<int>(), single["end"]!.GetValue<int>(), body[1]!["labels"]![0]!["label"]!.GetValue<string>()));
+    }
+
+    [Theory]
+    [InlineData("{\"inputs\":\"ok\",\"parameters\":{\"chunk_stride\":8}}", 400, "parameters.chunk_stride", "parameters.chunk_stride applies only with parameters.chunking: true")]
+    [InlineData("{\"inputs\":\"ok\",\"parameters\":{\"chunking\":true,\"chunk_size\":513}}", 400, "parameters.chunk_size", "chunk_size is 513; it must be at least 3")]
+    [InlineData("{\"inputs\":\"ok\",\"parameters\":{\"chunking\":true,\"chunk_size\":64,\"chunk_stride\":62}}", 400, "parameters.chunk_stride", "chunk_stride is 62; it must be at least 0 and less than 62")]
+    public async Task Classify_BadChunkingParameter_Is400NamingIt(string body, int status, string field, string detail)
+    {
+        using var response = await host.Http.PostAsync("/api/classify", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(field, problem["field"]!.GetValue<string>());
+        Assert.Contains(detail, problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Classify_ChunkedInputOverMaxChunksPerInput_Is413()
+    {
+        var text = string.Join(" ", Enumerable.Repeat("word", 33_000));
+
+        using var response = await host.Http.PostAsJsonAsync("/api/classify", new { inputs = text, parameters = new { chunking = true } });
+
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("inputs", problem["field"]!.GetValue<string>());
+        Assert.Equal(
+            "inputs needs 86 windows of 510 word pieces (chunk_stride 127); at most 64 are allowed per input. Split the document, or lower chunk_stride.",
+            problem["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Endpoints_AreTheRouteTable()
     {
         var endpoints = host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()

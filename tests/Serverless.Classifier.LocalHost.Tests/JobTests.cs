@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -111,6 +112,46 @@ public sealed class JobTests(LocalHostFixture host) : IClassFixture<LocalHostFix
         Assert.Equal("the quoted field 2 opened on line 3 is never closed (unterminated quote); close the quote", output[1]["error"]!.GetValue<string>());
         Assert.Equal(["positive", "negative", "positive", "negative"], output.Where(o => o["label"] is not null).Select(o => o["label"]!.GetValue<string>()));
         Assert.Equal((5, 5, 1), (summary["inputLines"]!.GetValue<int>(), summary["outputLines"]!.GetValue<int>(), summary["errors"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task Chunking_LongDocumentsAreClassifiedInWindows_AndOneOverTheWindowLimitIsAnErrorLine()
+    {
+        var name = $"long-{Guid.NewGuid():N}.jsonl";
+        var filler = string.Concat(Enumerable.Repeat("The meeting is on the third floor of the building next to the station. Bring the forms and a pen. ", 36));
+        var negative = filler + string.Concat(Enumerable.Repeat("This is the worst product I have ever bought, it broke after a day and support never answered. ", 3));
+        string[] texts = ["I love it", negative, string.Join(" ", Enumerable.Repeat("word", 33_000)), string.Concat(Enumerable.Repeat("Great value, I love it. ", 1_100)), "I hate it"];
+        await Inputs.GetBlobClient(name).UploadAsync(BinaryData.FromString(string.Concat(texts.Select((t, i) => JsonSerializer.Serialize(new { id = i + 1, text = t }) + "\n"))));
+
+        await host.Queue(host.QueueName).SendMessageAsync(JsonSerializer.Serialize(new { input = $"inputs/{name}", output = $"outputs/{name}", chunking = true, chunkAggregate = "max" }));
+        var summary = await WaitForSummaryAsync(name);
+        var output = await ReadLinesAsync(name);
+
+        Assert.Equal([1, 2, 3, 4, 5], output.Select(o => o["id"]!.GetValue<int>()));
+        Assert.Equal(["positive", "negative", null, "positive", "negative"], output.Select(o => o["label"]?.GetValue<string>()));
+        Assert.Equal(
+            "the text needs 86 windows of 510 word pieces (chunk_stride 127); at most 64 are allowed per input. Split the document, or lower chunk_stride.",
+            output[2]["error"]!.GetValue<string>());
+        Assert.Equal((4, 1), (summary["classified"]!.GetValue<int>(), summary["errors"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task PairField_ClassifiesEachLineAsATextPair_AsTheHttpApiDoes()
+    {
+        var name = $"pairs-{Guid.NewGuid():N}.jsonl";
+        await Inputs.GetBlobClient(name).UploadAsync(BinaryData.FromString(
+            "{\"id\":1,\"a\":\"The battery died after two days.\",\"b\":\"Great value for the price.\"}\n{\"id\":2,\"a\":\"no pair\"}\n"));
+
+        await host.Queue(host.QueueName).SendMessageAsync(JsonSerializer.Serialize(new { input = $"inputs/{name}", output = $"outputs/{name}", textField = "a", pairField = "b" }));
+        await WaitForSummaryAsync(name);
+        var output = await ReadLinesAsync(name);
+        using var response = await host.Http.PostAsJsonAsync(
+            "/api/classify", new { inputs = new[] { new { text = "The battery died after two days.", text_pair = "Great value for the price." } } });
+        var http = JsonNode.Parse(await response.Content.ReadAsStringAsync())![0]!.AsArray();
+
+        Assert.Equal(http[0]!["label"]!.GetValue<string>(), output[0]["label"]!.GetValue<string>());
+        Assert.Equal(Math.Round(http[0]!["score"]!.GetValue<double>(), 6), output[0]["score"]!.GetValue<double>(), 6);
+        Assert.Equal("the line has no string field 'b'", output[1]["error"]!.GetValue<string>());
     }
 
     [Fact]

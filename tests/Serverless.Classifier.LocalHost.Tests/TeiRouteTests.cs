@@ -67,9 +67,31 @@ public sealed class TeiRouteTests(LocalHostFixture host) : IClassFixture<LocalHo
             predicted.AsArray().Select(l => (l!["label"]!.GetValue<string>(), l["score"]!.GetValue<double>())));
     }
 
+    [Fact]
+    public async Task Predict_TextPair_ScoresAsClassifyDoesInBothPairShapes()
+    {
+        const string first = "The battery died after two days.";
+        const string second = "Great value for the price, would buy again.";
+
+        var (status, predicted) = await PostAsync("/predict", JsonSerializer.Serialize(new { inputs = new[] { first, second } }));
+        var (_, batch) = await PostAsync("/predict", JsonSerializer.Serialize(new { inputs = new[] { new[] { first, second }, new[] { first } } }));
+        var (_, classified) = await PostAsync(
+            "/api/classify", JsonSerializer.Serialize(new { inputs = new object[] { new { text = first, text_pair = second }, new[] { first, second }, first } }));
+        var (_, swapped) = await PostAsync("/api/classify", JsonSerializer.Serialize(new { inputs = new { text = second, text_pair = first } }));
+
+        static IEnumerable<(string, double)> Scores(JsonNode entry) => entry.AsArray().Select(l => (l!["label"]!.GetValue<string>(), l["score"]!.GetValue<double>()));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(Scores(classified[0]!), Scores(predicted));
+        Assert.Equal(Scores(classified[0]!), Scores(classified[1]!));
+        Assert.Equal(Scores(classified[0]!), Scores(batch[0]!));
+        Assert.Equal(Scores(classified[2]!), Scores(batch[1]!));
+        // The pair is one input of two segments, not the first text alone, and its order matters.
+        Assert.NotEqual(Scores(classified[0]!), Scores(classified[2]!));
+        Assert.NotEqual(Scores(classified[0]!), Scores(swapped[0]!));
+    }
+
     public static TheoryData<string, string, int, string, string> Errors => new()
     {
-        { "application/json", """{"inputs":["What is Deep Learning?","Deep learning is..."]}""", 422, "Validation", "inputs is a text pair; this service classifies single texts only (pairs are not supported yet)." },
         { "application/json", """{"inputs":[["a"],["b","c","d"]]}""", 422, "Validation", "inputs[1] has 3 strings; a sequence is one text [\"text\"] (or a pair [\"a\", \"b\"])." },
         { "application/json", """{"inputs":"ok","truncation_direction":"up"}""", 422, "Validation", "truncation_direction must be \"Right\" (keep the start of an over-long input) or \"Left\" (keep its end)." },
         { "application/json", """{"inputs":"ok","raw_scores":"yes"}""", 422, "Validation", "raw_scores must be true or false." },

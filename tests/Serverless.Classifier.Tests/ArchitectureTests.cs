@@ -51,6 +51,7 @@ public sealed partial class ArchitectureTests
         {
             "ClassificationRequest", "ClassificationResult", "ClassifierErrorKind", "ClassifierException", "ClassifierOptions", "ClassifierTelemetry",
             "ClassifierServiceCollectionExtensions", "InferencePriority", "ITextClassifier", "PinnedModel", "TextLimits", "TextProblem", "TextScores", "TruncationDirection",
+            "Chunking", "ChunkAggregate", "ChunkScores",
             // The tooling surface (model-export): features on a frozen encoder, packages, publishing.
             "Inference.EncodedBatch", "Inference.FeatureExtractor",
             "Model.Activation", "Model.EncoderManifest", "Model.EncoderPrecision", "Model.HeadManifest", "Model.ModelManifest", "Model.ModelPackage", "Model.Pooling",

@@ -146,7 +146,7 @@ public sealed class TextClassifierTests(DefaultModelFixture fixture) : IClassFix
         { new ClassificationRequest { Texts = ["ok"], Head = "topic" }, ClassifierErrorKind.InvalidInput, "parameters.head", "Head 'topic' does not exist in model arctic-xs-sentiment 1.0.0; it has [sentiment]" },
         {
             new ClassificationRequest { Texts = ["fine", string.Join(" ", Enumerable.Repeat("word", 600))], Truncation = false },
-            ClassifierErrorKind.InvalidInput, "inputs[1]", "inputs[1] is longer than the model's maximum of 512 tokens; shorten it, or set truncation to true"
+            ClassifierErrorKind.InvalidInput, "inputs[1]", "inputs[1] is longer than the model's maximum of 512 tokens; shorten it, set truncation to true to cut it, or turn chunking on"
         },
         { new ClassificationRequest { Texts = [.. Enumerable.Repeat("x", 257)] }, ClassifierErrorKind.PayloadTooLarge, "inputs", "inputs has 257 items; at most 256" },
         { new ClassificationRequest { Texts = ["x", new string('a', 20_001)] }, ClassifierErrorKind.PayloadTooLarge, "inputs[1]", "inputs[1] has 20001 characters; at most 20000" },

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Serverless.Classifier.Hosting.Diagnostics;
+using Serverless.Classifier.Model;
 
 namespace Serverless.Classifier.Hosting.Http;
 
@@ -57,10 +58,11 @@ public sealed partial class ClassifierHttpApi(ITextClassifier classifier, IOptio
             {
                 result = await classifier.ClassifyAsync(request, cancellationToken);
             }
-            catch (ClassifierException exception) when (singleInput && exception.Field == "inputs[0]" && exception.Message.StartsWith("inputs[0]", StringComparison.Ordinal))
+            catch (ClassifierException exception) when (singleInput && exception.Field is { } field && field.StartsWith("inputs[0]", StringComparison.Ordinal)
+                && exception.Message.StartsWith("inputs[0]", StringComparison.Ordinal))
             {
-                // The client sent one string, not an array: name the field as sent.
-                throw new ClassifierException(exception.Kind, "inputs" + exception.Message["inputs[0]".Length..], exception) { Field = "inputs" };
+                // The client sent one input, not an array: name the field as sent.
+                throw new ClassifierException(exception.Kind, "inputs" + exception.Message["inputs[0]".Length..], exception) { Field = "inputs" + field["inputs[0]".Length..] };
             }
 
 
@@ -70,7 +72,7 @@ public sealed partial class ClassifierHttpApi(ITextClassifier classifier, IOptio
             headers[TokenizeMsHeader] = Milliseconds(result.TokenizeMs);
             headers[QueueMsHeader] = Milliseconds(result.QueueMs);
             headers[InferenceMsHeader] = Milliseconds(result.InferenceMs);
-            var payload = result.Texts.Select(text => LabelRanking.Rank(text.Scores, result.Labels, topK));
+            var payload = result.Texts.Select(text => LabelRanking.Entry(text, result.Labels, topK));
             await context.Response.WriteAsJsonAsync(payload, ApiJson.Options, "application/json", cancellationToken);
         }
         catch (ClassifierException exception)
@@ -132,6 +134,16 @@ public sealed partial class ClassifierHttpApi(ITextClassifier classifier, IOptio
                 pooling = h.Pooling.ToString().ToLowerInvariant(),
                 activation = h.Activation.ToString().ToLowerInvariant(),
                 threshold = h.Threshold,
+                thresholds = h.Thresholds,
+                temperature = h.Temperature,
+                // What a request may ask of this head.
+                supports = new
+                {
+                    chunking = true,
+                    textPairs = manifest.Encoder.TokenTypeIds is not null,
+                    selected = h.Activation == Activation.Sigmoid,
+                    truncationDirection = true,
+                },
             }),
         };
         return context.Response.WriteAsJsonAsync(description, ApiJson.Options, context.RequestAborted);

@@ -13,7 +13,8 @@ internal static class ClassifyRequestParser
     /// <c>inputs</c> was one string (the engine's <c>inputs[0]</c> is then the client's <c>inputs</c>).</summary>
     public sealed record Parsed(ClassificationRequest Request, int? TopK, bool SingleInput = false);
 
-    private static readonly string[] Parameters = ["top_k", "function_to_apply", "truncation", "truncation_direction", "head"];
+    private static readonly string[] Parameters =
+        ["top_k", "function_to_apply", "truncation", "truncation_direction", "head", "chunking", "chunk_size", "chunk_stride", "chunk_aggregate", "return_chunks"];
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
@@ -82,14 +83,18 @@ internal static class ClassifyRequestParser
             }
         }
 
-        var texts = inputs.ValueKind switch
+        var (texts, seconds) = inputs.ValueKind switch
         {
-            JsonValueKind.String => [ReadText(inputs, "inputs")],
+            JsonValueKind.String => ([ReadText(inputs, "inputs")], [null]),
+            JsonValueKind.Object => One(ReadPairObject(inputs, "inputs")),
             JsonValueKind.Array => ReadTexts(inputs),
-            _ => throw Invalid("inputs", $"inputs is a JSON {Describe(inputs.ValueKind)}; expected a string or an array of strings."),
+            _ => throw Invalid("inputs", $"inputs is a JSON {Describe(inputs.ValueKind)}; expected a string, an array of strings, or text pairs ({{\"text\", \"text_pair\"}} or [text, text_pair])."),
         };
 
-        var request = new Parsed(new ClassificationRequest { Texts = texts }, TopK: null, SingleInput: inputs.ValueKind == JsonValueKind.String);
+        var request = new Parsed(
+            new ClassificationRequest { Texts = texts, SecondTexts = seconds.Any(s => s is not null) ? seconds : null },
+            TopK: null,
+            SingleInput: inputs.ValueKind is JsonValueKind.String or JsonValueKind.Object);
         return root.TryGetProperty("parameters", out var parameters) ? ApplyParameters(request, parameters) : request;
     }
 
@@ -108,19 +113,56 @@ internal static class ClassifyRequestParser
     /// <summary>A name from the request, cut to 64 characters for messages.</summary>
     internal static string Shorten(string name) => name.Length <= 64 ? name : string.Concat(name.AsSpan(0, 64), "...");
 
-    private static string[] ReadTexts(JsonElement inputs)
+    /// <summary>Each input: a string, or a text pair as <c>{"text", "text_pair"}</c> (Hugging Face's pipeline shape) or a
+    /// two-string array; the second texts are null for single texts.</summary>
+    private static (string[] Texts, string?[] Seconds) ReadTexts(JsonElement inputs)
     {
         var texts = new string[inputs.GetArrayLength()];
+        var seconds = new string?[texts.Length];
         var index = 0;
         foreach (var item in inputs.EnumerateArray())
         {
-            texts[index] = item.ValueKind == JsonValueKind.String
-                ? ReadText(item, $"inputs[{index}]")
-                : throw Invalid($"inputs[{index}]", $"inputs[{index}] is a JSON {Describe(item.ValueKind)}; every input must be a string.");
+            var field = $"inputs[{index}]";
+            (texts[index], seconds[index]) = item.ValueKind switch
+            {
+                JsonValueKind.String => (ReadText(item, field), null),
+                JsonValueKind.Object => ReadPairObject(item, field),
+                JsonValueKind.Array when item.GetArrayLength() == 2 && item[0].ValueKind == JsonValueKind.String && item[1].ValueKind == JsonValueKind.String =>
+                    (ReadText(item[0], $"{field}[0]"), ReadText(item[1], $"{field}[1]")),
+                _ => throw Invalid(field, $"{field} is a JSON {Describe(item.ValueKind)}{(item.ValueKind == JsonValueKind.Array ? $" of {item.GetArrayLength()} items" : string.Empty)}; every input must be a string, or a text pair: {{\"text\", \"text_pair\"}} or an array of two strings."),
+            };
             index++;
         }
 
-        return texts;
+        return (texts, seconds);
+    }
+
+    private static (string[] Texts, string?[] Seconds) One((string Text, string? Pair) input) => ([input.Text], [input.Pair]);
+
+    /// <summary>A text pair in Hugging Face's pipeline shape: <c>{"text": "...", "text_pair": "..."}</c> (text_pair optional).</summary>
+    private static (string Text, string? Pair) ReadPairObject(JsonElement item, string field)
+    {
+        string? text = null;
+        string? pair = null;
+        foreach (var property in item.EnumerateObject())
+        {
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case "text" when value.ValueKind == JsonValueKind.String:
+                    text = ReadText(value, $"{field}.text");
+                    break;
+                case "text_pair" when value.ValueKind == JsonValueKind.String:
+                    pair = ReadText(value, $"{field}.text_pair");
+                    break;
+                case "text" or "text_pair":
+                    throw Invalid($"{field}.{property.Name}", $"{field}.{property.Name} is a JSON {Describe(value.ValueKind)}; it must be a string.");
+                default:
+                    throw Invalid($"{field}.{Shorten(property.Name)}", $"Unknown field '{Shorten(property.Name)}' in {field}; a text pair has \"text\" and \"text_pair\".");
+            }
+        }
+
+        return text is null ? throw Invalid(field, $"{field} has no \"text\"; a text pair is {{\"text\": \"...\", \"text_pair\": \"...\"}}.") : (text, pair);
     }
 
     private static Parsed ApplyParameters(Parsed request, JsonElement parameters)
@@ -135,12 +177,14 @@ internal static class ClassifyRequestParser
             throw Invalid("parameters", $"parameters is a JSON {Describe(parameters.ValueKind)}; expected an object.");
         }
 
+        request = request with { Request = request.Request with { Chunking = ReadChunking(parameters) } };
         foreach (var property in parameters.EnumerateObject())
         {
             var field = $"parameters.{property.Name}";
             var value = property.Value;
             request = property.Name switch
             {
+                "chunking" or "chunk_size" or "chunk_stride" or "chunk_aggregate" or "return_chunks" => request,
                 "top_k" => request with
                 {
                     TopK = value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var topK) && topK >= 1
@@ -191,6 +235,66 @@ internal static class ClassifyRequestParser
         }
 
         return request;
+    }
+
+    /// <summary><c>chunking</c> and the parameters that shape it, which apply only with <c>chunking: true</c>.</summary>
+    private static Chunking? ReadChunking(JsonElement parameters)
+    {
+        var chunking = new Chunking();
+        var on = false;
+        string? shaping = null;
+        foreach (var property in parameters.EnumerateObject())
+        {
+            var field = $"parameters.{property.Name}";
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case "chunking":
+                    on = value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : throw Invalid(field, $"{field} must be true or false.");
+                    continue;
+                case "chunk_size":
+                    chunking = chunking with
+                    {
+                        Size = value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var size) && size >= 3
+                            ? size
+                            : throw Invalid(field, $"{field} must be a whole number of tokens per window, [CLS] and [SEP] included: at least 3 and at most the model's maximum length (the default)."),
+                    };
+                    break;
+                case "chunk_stride":
+                    chunking = chunking with
+                    {
+                        Stride = value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var stride) && stride >= 0
+                            ? stride
+                            : throw Invalid(field, $"{field} must be a whole number of word pieces shared by consecutive windows, at least 0 (default: a quarter of a window)."),
+                    };
+                    break;
+                case "chunk_aggregate":
+                    chunking = chunking with
+                    {
+                        Aggregate = value.ValueKind == JsonValueKind.String && value.GetString() is "mean" or "max"
+                            ? Enum.Parse<ChunkAggregate>(value.GetString()!, ignoreCase: true)
+                            : throw Invalid(field, $"{field} must be \"mean\" (the windows' mean score: what the document says overall) or \"max\" (their highest: whether any part says it)."),
+                    };
+                    break;
+                case "return_chunks":
+                    chunking = chunking with
+                    {
+                        ReturnChunks = value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : throw Invalid(field, $"{field} must be true or false."),
+                    };
+                    break;
+                default:
+                    continue;
+            }
+
+            shaping ??= field;
+        }
+
+        if (!on && shaping is not null)
+        {
+            throw Invalid(shaping, $"{shaping} applies only with parameters.chunking: true; add it, or drop {shaping}.");
+        }
+
+        return on ? chunking : null;
     }
 
     internal static ClassifierException Invalid(string field, string message) =>

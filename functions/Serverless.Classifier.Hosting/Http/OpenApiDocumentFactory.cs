@@ -30,8 +30,32 @@ internal static class OpenApiDocumentFactory
         var labelScore = new OpenApiSchema
         {
             Type = "object",
-            Properties = new Dictionary<string, OpenApiSchema> { ["label"] = new() { Type = "string" }, ["score"] = new() { Type = "number" } },
+            Properties = new Dictionary<string, OpenApiSchema>
+            {
+                ["label"] = new() { Type = "string" },
+                ["score"] = new() { Type = "number" },
+                ["selected"] = new() { Type = "boolean", Description = "Sigmoid heads scored with sigmoid only: whether the score reaches the label's threshold (GET /api/models lists them)." },
+            },
             Required = new HashSet<string> { "label", "score" },
+        };
+        var labelScores = new OpenApiSchema { Type = "array", Items = new OpenApiSchema { Reference = new OpenApiReference { Type = ReferenceType.Schema, Id = "LabelScore" } } };
+        var chunkedEntry = new OpenApiSchema
+        {
+            Type = "object",
+            Description = "An input classified with chunking and return_chunks: its labels, and each window's character span [start, end) and labels.",
+            Properties = new Dictionary<string, OpenApiSchema>
+            {
+                ["labels"] = labelScores,
+                ["chunks"] = new()
+                {
+                    Type = "array",
+                    Items = new OpenApiSchema
+                    {
+                        Type = "object",
+                        Properties = new Dictionary<string, OpenApiSchema> { ["start"] = new() { Type = "integer" }, ["end"] = new() { Type = "integer" }, ["labels"] = labelScores },
+                    },
+                },
+            },
         };
         var request = new OpenApiSchema
         {
@@ -60,6 +84,22 @@ internal static class OpenApiDocumentFactory
                             Description = "Which end of an over-long input truncation keeps: right keeps the start, left the end.",
                         },
                         ["head"] = new() { Type = "string", Description = "Head name (default: the model's defaultHead)." },
+                        ["chunking"] = new()
+                        {
+                            Type = "boolean",
+                            Default = new OpenApiBoolean(false),
+                            Description = "Classify an input longer than the model's max length in overlapping windows and aggregate their scores, instead of truncating it. Inputs may then have up to MaxCharsPerChunkedInput (200,000) characters and need at most MaxChunksPerInput (64) windows (413 beyond).",
+                        },
+                        ["chunk_size"] = new() { Type = "integer", Minimum = 3, Description = "With chunking: tokens per window, [CLS] and [SEP] included (default: the model's max length)." },
+                        ["chunk_stride"] = new() { Type = "integer", Minimum = 0, Description = "With chunking: word pieces shared by consecutive windows (default: a quarter of a window)." },
+                        ["chunk_aggregate"] = new()
+                        {
+                            Type = "string",
+                            Enum = [new OpenApiString("mean"), new OpenApiString("max")],
+                            Default = new OpenApiString("mean"),
+                            Description = "With chunking: the windows' mean score per label, or their highest (does any part say it).",
+                        },
+                        ["return_chunks"] = new() { Type = "boolean", Default = new OpenApiBoolean(false), Description = "With chunking: each entry becomes {labels, chunks: [{start, end, labels}]}." },
                     },
                 },
             },
@@ -82,10 +122,10 @@ internal static class OpenApiDocumentFactory
             [ClassifierRoutes.Classify] = new()
             {
                 ["200"] = Json(
-                    "One entry per input, in input order: labels sorted by score, highest first. Headers x-model-name, x-model-version, x-tokenize-ms, x-queue-ms, x-inference-ms.",
-                    new OpenApiSchema { Type = "array", Items = new OpenApiSchema { Type = "array", Items = new OpenApiSchema { Reference = new OpenApiReference { Type = ReferenceType.Schema, Id = "LabelScore" } } } }),
+                    "One entry per input, in input order: labels sorted by score, highest first (with return_chunks, an object with them and its windows). Headers x-model-name, x-model-version, x-tokenize-ms, x-queue-ms, x-inference-ms.",
+                    new OpenApiSchema { Type = "array", Items = new OpenApiSchema { OneOf = [labelScores, chunkedEntry] } }),
                 ["400"] = Problem("Bad body, field or input (including an over-long input with truncation false)."),
-                ["413"] = Problem("Body too large, too many inputs, or an input over the character limit."),
+                ["413"] = Problem("Body too large, too many inputs, an input over the character limit, or a chunked input needing more than MaxChunksPerInput windows."),
                 ["415"] = Problem("Content-Type is not application/json."),
                 ["429"] = Problem("Inference queue full; see Retry-After."),
                 ["503"] = Problem("No model loaded yet; see Retry-After."),

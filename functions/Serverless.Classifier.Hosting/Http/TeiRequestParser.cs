@@ -22,9 +22,9 @@ internal static class TeiRequestParser
     public static Predict ParsePredict(ReadOnlyMemory<byte> body) => ParseBody(body, root =>
     {
         var inputs = RequireObjectWithInputs(root, ["inputs", "truncate", "truncation_direction", "raw_scores"]);
-        var (texts, batch) = inputs.ValueKind switch
+        var (sequences, batch) = inputs.ValueKind switch
         {
-            JsonValueKind.String => ([ReadText(inputs, "inputs")], false),
+            JsonValueKind.String => ([(ReadText(inputs, "inputs"), null)], false),
             JsonValueKind.Array when inputs.GetArrayLength() == 0 => throw Invalid("inputs", "inputs is an empty array; send a string, a pair [\"a\", \"b\"] or a batch [[\"a\"], [\"b\"]]."),
             JsonValueKind.Array when inputs[0].ValueKind == JsonValueKind.String => ([Sequence(inputs, "inputs")], false),
             JsonValueKind.Array => (inputs.EnumerateArray().Select((item, i) => Sequence(item, $"inputs[{i}]")).ToArray(), true),
@@ -33,7 +33,8 @@ internal static class TeiRequestParser
 
         var request = new ClassificationRequest
         {
-            Texts = texts,
+            Texts = [.. sequences.Select(s => s.Text)],
+            SecondTexts = sequences.Any(s => s.Pair is not null) ? [.. sequences.Select(s => s.Pair)] : null,
             Truncation = Boolean(root, "truncate", defaultValue: false),
             FunctionToApply = Boolean(root, "raw_scores", defaultValue: false) ? Model.Activation.None : null,
             TruncationDirection = root.TryGetProperty("truncation_direction", out var direction) ? Direction(direction) : TruncationDirection.Right,
@@ -74,8 +75,8 @@ internal static class TeiRequestParser
         return root.TryGetProperty("inputs", out var inputs) ? inputs : throw Invalid("inputs", "inputs is missing; send {\"inputs\": \"text\"}.");
     }
 
-    /// <summary>One sequence: a string array of one text, or of two (a pair, which this model does not take yet).</summary>
-    private static string Sequence(JsonElement item, string field)
+    /// <summary>One sequence: a string array of one text, or of two (a text pair).</summary>
+    private static (string Text, string? Pair) Sequence(JsonElement item, string field)
     {
         if (item.ValueKind != JsonValueKind.Array)
         {
@@ -93,8 +94,8 @@ internal static class TeiRequestParser
 
         return length switch
         {
-            1 => ReadText(item[0], $"{field}[0]"),
-            2 => throw Invalid(field, $"{field} is a text pair; this service classifies single texts only (pairs are not supported yet). Send [\"text\"], or one string."),
+            1 => (ReadText(item[0], $"{field}[0]"), null),
+            2 => (ReadText(item[0], $"{field}[0]"), ReadText(item[1], $"{field}[1]")),
             _ => throw Invalid(field, $"{field} has {length} strings; a sequence is one text [\"text\"] (or a pair [\"a\", \"b\"])."),
         };
     }

@@ -6,17 +6,19 @@ namespace Serverless.Classifier.Hosting.Jobs;
 /// <summary>
 /// A batch job message (docs/architecture.md): <c>{"input": "&lt;container&gt;/&lt;blob&gt;", "output":
 /// "&lt;container&gt;/&lt;blob&gt;", "head"?, "format"?: "jsonl" | "csv" | "txt", "idField"?, "textField"?, "jobId"?,
-/// "truncationDirection"?: "right" | "left"}</c>,
+/// "truncationDirection"?: "right" | "left", "pairField"?, "chunking"?: true | false, "chunkSize"?: number, "chunkStride"?: number, "chunkAggregate"?: "mean" | "max"}</c>,
 /// queued as base64 (what the Functions queue trigger and the Azure SDK's Base64 encoding send) or as the JSON itself.
 /// Parsed as strictly as HTTP bodies: unknown or duplicate fields, wrong types and paths that storage would refuse are
 /// reasons to reject the message, never to guess.
 /// </summary>
-internal sealed record ClassifyJobMessage(string Input, string Output, string? Head, string? Format, string? IdField, string? TextField, string? JobId, string? TruncationDirection = null)
+internal sealed record ClassifyJobMessage(
+    string Input, string Output, string? Head, string? Format, string? IdField, string? TextField, string? JobId, string? TruncationDirection = null, Chunking? Chunking = null,
+    string? PairField = null)
 {
     /// <summary>Blob names are at most 1,024 characters (Azure Storage).</summary>
     public const int MaxBlobNameLength = 1_024;
 
-    private static readonly string[] Fields = ["input", "output", "head", "format", "idField", "textField", "jobId", "truncationDirection"];
+    private static readonly string[] Fields = ["input", "output", "head", "format", "idField", "textField", "jobId", "truncationDirection", "pairField", "chunking", "chunkSize", "chunkStride", "chunkAggregate"];
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
     private static readonly JsonDocumentOptions JsonOptions = new() { AllowDuplicateProperties = false, MaxDepth = 4 };
 
@@ -81,6 +83,7 @@ internal sealed record ClassifyJobMessage(string Input, string Output, string? H
             }
 
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            var flags = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             foreach (var property in root.EnumerateObject())
             {
                 var name = property.Name.Length <= 64 ? property.Name : property.Name[..64] + "...";
@@ -93,6 +96,12 @@ internal sealed record ClassifyJobMessage(string Input, string Output, string? H
 
                 if (property.Value.ValueKind == JsonValueKind.Null)
                 {
+                    continue;
+                }
+
+                if (property.Name is "chunking" or "chunkSize" or "chunkStride")
+                {
+                    flags[property.Name] = property.Value.Clone();
                     continue;
                 }
 
@@ -122,7 +131,9 @@ internal sealed record ClassifyJobMessage(string Input, string Output, string? H
 
             var message = new ClassifyJobMessage(
                 input, output, values.GetValueOrDefault("head"), values.GetValueOrDefault("format"), values.GetValueOrDefault("idField"), values.GetValueOrDefault("textField"), values.GetValueOrDefault("jobId"),
-                values.GetValueOrDefault("truncationDirection"));
+                values.GetValueOrDefault("truncationDirection"),
+                ReadChunking(flags, values.GetValueOrDefault("chunkAggregate")),
+                values.GetValueOrDefault("pairField"));
             CheckPath(message.Input, "input", options.InputContainers, suffixLength: 0);
             // The output's progress and summary blobs add ".summary.json" to its name.
             CheckPath(message.Output, "output", options.OutputContainers, suffixLength: ".progress.json".Length);
@@ -136,7 +147,17 @@ internal sealed record ClassifyJobMessage(string Input, string Output, string? H
                 throw Reject($"truncationDirection '{Shorten(message.TruncationDirection)}' is not supported; use \"right\" (keep the start of an over-long text, the default) or \"left\" (keep its end).");
             }
 
-            foreach (var (field, value) in new[] { ("head", message.Head), ("idField", message.IdField), ("textField", message.TextField), ("jobId", message.JobId) })
+            if (message.PairField is not null && message.ResolvedFormat == "txt")
+            {
+                throw Reject("pairField names the second text of a pair in JSON Lines or CSV input; a text input has one text per line. Send jsonl or csv, or drop pairField.");
+            }
+
+            if (message.PairField is not null && message.Chunking is not null)
+            {
+                throw Reject("pairField and chunking do not go together: chunking splits single long texts. Drop one of them (pairs are cut with longest_first).");
+            }
+
+            foreach (var (field, value) in new[] { ("head", message.Head), ("idField", message.IdField), ("textField", message.TextField), ("pairField", message.PairField), ("jobId", message.JobId) })
             {
                 if (value is { Length: 0 or > 256 })
                 {
@@ -146,6 +167,36 @@ internal sealed record ClassifyJobMessage(string Input, string Output, string? H
 
             return message;
         }
+    }
+
+    /// <summary><c>chunking</c> (a boolean) and what shapes it (<c>chunkSize</c> and <c>chunkStride</c>, whole numbers; <c>chunkAggregate</c>),
+    /// which apply only with <c>chunking: true</c>.</summary>
+    private static Chunking? ReadChunking(Dictionary<string, JsonElement> flags, string? aggregate)
+    {
+        var on = false;
+        if (flags.TryGetValue("chunking", out var chunking))
+        {
+            on = chunking.ValueKind is JsonValueKind.True or JsonValueKind.False ? chunking.GetBoolean() : throw Reject("Field 'chunking' must be true or false.");
+        }
+
+        int? Number(string field, int minimum, string meaning) =>
+            !flags.TryGetValue(field, out var value) ? null
+            : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var parsed) && parsed >= minimum ? parsed
+            : throw Reject($"Field '{field}' must be a whole number of {meaning}, at least {minimum}.");
+        var size = Number("chunkSize", 3, "tokens per window ([CLS] and [SEP] included)");
+        var stride = Number("chunkStride", 0, "word pieces shared by consecutive windows");
+
+        if (aggregate is not (null or "mean" or "max"))
+        {
+            throw Reject($"chunkAggregate '{Shorten(aggregate)}' is not supported; use \"mean\" (the windows' mean score, the default) or \"max\" (their highest).");
+        }
+
+        if (!on && (size is not null || stride is not null || aggregate is not null))
+        {
+            throw Reject($"Field '{(size is not null ? "chunkSize" : stride is not null ? "chunkStride" : "chunkAggregate")}' applies only with \"chunking\": true; add it, or drop the field.");
+        }
+
+        return on ? new Chunking { Size = size, Stride = stride, Aggregate = aggregate == "max" ? ChunkAggregate.Max : ChunkAggregate.Mean } : null;
     }
 
     /// <summary>The input format: as given, else from the input's extension (.jsonl/.json, .csv, otherwise text lines).</summary>

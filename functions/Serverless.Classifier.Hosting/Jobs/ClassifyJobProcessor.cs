@@ -158,7 +158,7 @@ public sealed class ClassifyJobProcessor
 
         await using var stream = await input.OpenReadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var counts = new InputCounts();
-        var lines = JobInputReader.ReadAsync(stream, message.ResolvedFormat, message.IdField ?? "id", message.TextField ?? "text", counts, cancellationToken);
+        var lines = JobInputReader.ReadAsync(stream, message.ResolvedFormat, message.IdField ?? "id", message.TextField ?? "text", message.PairField, counts, cancellationToken);
         var chunk = new List<JobLine>(options.ChunkSize);
         long lineNumber = 0;
         await foreach (var line in lines.ConfigureAwait(false))
@@ -176,7 +176,7 @@ public sealed class ClassifyJobProcessor
                     return await CancelAsync(message, manifest.Version, progress, progressBlob, cancellationToken).ConfigureAwait(false);
                 }
 
-                progress = await WriteChunkAsync(chunk, progress, model, headName, truncation, output, progressBlob, stopwatch, cancellationToken).ConfigureAwait(false);
+                progress = await WriteChunkAsync(chunk, progress, model, headName, truncation, message.Chunking, output, progressBlob, stopwatch, cancellationToken).ConfigureAwait(false);
                 stopwatch.Restart();
                 chunk.Clear();
                 if (invocation.Elapsed.TotalSeconds > options.MaxInvocationSeconds)
@@ -190,7 +190,7 @@ public sealed class ClassifyJobProcessor
 
         if (chunk.Count > 0)
         {
-            progress = await WriteChunkAsync(chunk, progress, model, headName, truncation, output, progressBlob, stopwatch, cancellationToken).ConfigureAwait(false);
+            progress = await WriteChunkAsync(chunk, progress, model, headName, truncation, message.Chunking, output, progressBlob, stopwatch, cancellationToken).ConfigureAwait(false);
             stopwatch.Restart();
         }
 
@@ -252,21 +252,37 @@ public sealed class ClassifyJobProcessor
     }
 
     private async Task<JobProgress> WriteChunkAsync(
-        List<JobLine> chunk, JobProgress progress, PinnedModel model, string headName, TruncationDirection truncation, BlockBlobClient output, BlobClient progressBlob, Stopwatch sinceCheckpoint, CancellationToken cancellationToken)
+        List<JobLine> chunk, JobProgress progress, PinnedModel model, string headName, TruncationDirection truncation, Chunking? chunking, BlockBlobClient output, BlobClient progressBlob, Stopwatch sinceCheckpoint, CancellationToken cancellationToken)
     {
-        var rows = chunk.Select(line => line.Error is null && TextLimits.Check(line.Text, _classifierOptions.Value) is { } problem
+        var rows = chunk.Select(line => line.Error is null && TextLimits.Check(line.Text, _classifierOptions.Value, chunking is not null) is { } problem
             ? line with { Text = null, Error = "the text " + problem.Reason }
-            : line).ToList();
-        var texts = rows.Where(r => r.Error is null).Select(r => r.Text!).ToArray();
-        var result = texts.Length == 0
-            ? null
-            : await model.ClassifyAsync(new ClassificationRequest
+            : line.Error is null && line.Pair is not null && TextLimits.Check(line.Pair, _classifierOptions.Value) is { } pairProblem
+                ? line with { Text = null, Error = "the pair's second text " + pairProblem.Reason }
+                : line).ToList();
+        ClassificationResult? result = null;
+        while (result is null && rows.Any(r => r.Error is null))
+        {
+            var classified = rows.Select((row, index) => (row, index)).Where(r => r.row.Error is null).Select(r => r.index).ToArray();
+            try
             {
-                Texts = texts,
-                Head = headName,
-                Priority = InferencePriority.Batch,
-                TruncationDirection = truncation,
-            }, cancellationToken).ConfigureAwait(false);
+                result = await model.ClassifyAsync(new ClassificationRequest
+                {
+                    Texts = [.. classified.Select(i => rows[i].Text!)],
+                    SecondTexts = classified.Any(i => rows[i].Pair is not null) ? [.. classified.Select(i => rows[i].Pair)] : null,
+                    Head = headName,
+                    Priority = InferencePriority.Batch,
+                    TruncationDirection = truncation,
+                    Chunking = chunking,
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ClassifierException exception) when (exception.Kind is ClassifierErrorKind.InvalidInput or ClassifierErrorKind.PayloadTooLarge
+                && InputIndex(exception) is { } index && index < classified.Length)
+            {
+                // One text the engine refuses (a chunked document over MaxChunksPerInput) is that line's error, not the job's.
+                var reason = exception.Message[(exception.Message.IndexOf(' ', StringComparison.Ordinal) + 1)..];
+                rows[classified[index]] = rows[classified[index]] with { Text = null, Error = "the text " + reason };
+            }
+        }
 
         using var buffer = new MemoryStream();
         var next = 0;
@@ -316,6 +332,13 @@ public sealed class ClassifyJobProcessor
         await progressBlob.UploadAsync(BinaryData.FromObjectAsJson(updated, JsonSerializerOptions.Web), overwrite: true, cancellationToken).ConfigureAwait(false);
         return updated;
     }
+
+    /// <summary>The index N of an engine error about <c>inputs[N]</c>, or null for an error about the whole request.</summary>
+    private static int? InputIndex(ClassifierException exception) =>
+        exception.Field is { } field && field.StartsWith("inputs[", StringComparison.Ordinal) && field.EndsWith(']')
+            && int.TryParse(field.AsSpan(7, field.Length - 8), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+            ? index
+            : null;
 
     private static void WritePrediction(Utf8JsonWriter writer, TextScores text, IReadOnlyList<string> labels)
     {

@@ -22,16 +22,18 @@ internal static class JobInputReader
     /// <param name="format"><c>jsonl</c>, <c>csv</c> or <c>txt</c>.</param>
     /// <param name="idField">The id field or column.</param>
     /// <param name="textField">The text field or column.</param>
+    /// <param name="pairField">For text pairs: the second text's field or column; null for single texts.</param>
     /// <param name="counts">Receives the physical lines read.</param>
     /// <param name="cancellationToken">Stops reading.</param>
     /// <exception cref="ClassifierException">InvalidInput: a CSV header without the text column (the whole job can never succeed).</exception>
-    public static IAsyncEnumerable<JobLine> ReadAsync(Stream stream, string format, string idField, string textField, InputCounts counts, CancellationToken cancellationToken)
+    public static IAsyncEnumerable<JobLine> ReadAsync(
+        Stream stream, string format, string idField, string textField, string? pairField, InputCounts counts, CancellationToken cancellationToken)
     {
         var lines = ReadNonTrailingBlankLinesAsync(new Utf8LineReader(stream, MaxLineBytes), counts, cancellationToken);
         return format switch
         {
-            "jsonl" => ReadJsonLinesAsync(lines, idField, textField, cancellationToken),
-            "csv" => ReadCsvAsync(lines, idField, textField, cancellationToken),
+            "jsonl" => ReadJsonLinesAsync(lines, idField, textField, pairField, cancellationToken),
+            "csv" => ReadCsvAsync(lines, idField, textField, pairField, cancellationToken),
             _ => ReadTextAsync(lines, cancellationToken),
         };
     }
@@ -45,15 +47,15 @@ internal static class JobInputReader
     }
 
     private static async IAsyncEnumerable<JobLine> ReadJsonLinesAsync(
-        IAsyncEnumerable<RawLine> lines, string idField, string textField, [EnumeratorCancellation] CancellationToken cancellationToken)
+        IAsyncEnumerable<RawLine> lines, string idField, string textField, string? pairField, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var line in lines.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            yield return ParseJsonLine(line, idField, textField);
+            yield return ParseJsonLine(line, idField, textField, pairField);
         }
     }
 
-    private static JobLine ParseJsonLine(RawLine line, string idField, string textField)
+    private static JobLine ParseJsonLine(RawLine line, string idField, string textField, string? pairField)
     {
         if (line.Text is null)
         {
@@ -88,26 +90,34 @@ internal static class JobInputReader
         }
 
         var id = item[idField]?.DeepClone();
-        if (item[textField] is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
+        var (text, error) = StringField(item, textField);
+        var (pair, pairError) = pairField is null ? (null, null) : StringField(item, pairField);
+        var problem = error ?? pairError;
+        return problem is null ? new JobLine(line.Number, id, text, null, pair) : new JobLine(line.Number, id, null, problem);
+    }
+
+    private static (string? Value, string? Error) StringField(JsonObject item, string field)
+    {
+        if (item[field] is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
         {
-            return new JobLine(line.Number, id, null, $"the line has no string field '{textField}'");
+            return (null, $"the line has no string field '{field}'");
         }
 
         try
         {
-            return new JobLine(line.Number, id, value.GetValue<string>(), null);
+            return (value.GetValue<string>(), null);
         }
         catch (InvalidOperationException)
         {
-            return new JobLine(line.Number, id, null, $"field '{textField}' is not valid Unicode (a \\u escape of a lone surrogate); escape surrogates only in high-low pairs");
+            return (null, $"field '{field}' is not valid Unicode (a \\u escape of a lone surrogate); escape surrogates only in high-low pairs");
         }
     }
 
     private static async IAsyncEnumerable<JobLine> ReadCsvAsync(
-        IAsyncEnumerable<RawLine> lines, string idField, string textField, [EnumeratorCancellation] CancellationToken cancellationToken)
+        IAsyncEnumerable<RawLine> lines, string idField, string textField, string? pairField, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var pending = new List<RawLine>();
-        int textIndex = -1, idIndex = -1;
+        int textIndex = -1, idIndex = -1, pairIndex = -1;
         var header = true;
         await using var enumerator = lines.GetAsyncEnumerator(cancellationToken);
         var endOfInput = false;
@@ -146,14 +156,22 @@ internal static class JobInputReader
                         throw Reject($"The CSV header has columns [{string.Join(", ", columns)}] but no '{textField}'; add it or set textField in the message.");
                     }
 
+                    pairIndex = pairField is null ? -1 : columns.IndexOf(pairField);
+                    if (pairField is not null && pairIndex < 0)
+                    {
+                        throw Reject($"The CSV header has columns [{string.Join(", ", columns)}] but no '{pairField}' (the message's pairField); add it or correct pairField.");
+                    }
+
                     continue;
                 }
 
+                var needed = Math.Max(textIndex, pairIndex);
                 yield return fields is null
                     ? new JobLine(first.Number, null, null, error)
-                    : textIndex < fields.Count
-                        ? new JobLine(first.Number, idIndex >= 0 && idIndex < fields.Count ? JsonValue.Create(fields[idIndex]) : null, fields[textIndex], null)
-                        : new JobLine(first.Number, null, null, $"the row has {fields.Count} columns; '{textField}' is column {textIndex + 1}");
+                    : needed < fields.Count
+                        ? new JobLine(
+                            first.Number, idIndex >= 0 && idIndex < fields.Count ? JsonValue.Create(fields[idIndex]) : null, fields[textIndex], null, pairIndex >= 0 ? fields[pairIndex] : null)
+                        : new JobLine(first.Number, null, null, $"the row has {fields.Count} columns; '{(needed == textIndex ? textField : pairField)}' is column {needed + 1}");
             }
 
             if (endOfInput && pending.Count == 0)

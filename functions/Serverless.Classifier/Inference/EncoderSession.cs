@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Serverless.Classifier.Model;
+using Serverless.Classifier.Tokenization;
 
 namespace Serverless.Classifier.Inference;
 
@@ -30,7 +31,7 @@ internal sealed class EncoderSession : IDisposable
     public int HiddenSize => _manifest.HiddenSize;
 
     /// <summary>Runs one batch; the caller disposes the result.</summary>
-    /// <param name="rows">Token ids per row, [CLS] first.</param>
+    /// <param name="rows">Token ids per row, [CLS] first; a pair's second segment complemented (<see cref="TokenRows"/>).</param>
     /// <param name="padId">The padding token id.</param>
     /// <param name="cancellationToken">Stops a run in progress.</param>
     public EncodedBatch Run(IReadOnlyList<int[]> rows, int padId, CancellationToken cancellationToken)
@@ -39,6 +40,7 @@ internal sealed class EncoderSession : IDisposable
         var sequenceLength = rows.Max(r => r.Length);
         var ids = new long[batch * sequenceLength];
         var mask = new long[batch * sequenceLength];
+        var types = new long[batch * sequenceLength];
         var lengths = new int[batch];
         Array.Fill(ids, padId);
         for (var row = 0; row < batch; row++)
@@ -47,7 +49,10 @@ internal sealed class EncoderSession : IDisposable
             lengths[row] = tokens.Length;
             for (var i = 0; i < tokens.Length; i++)
             {
-                ids[row * sequenceLength + i] = tokens[i];
+                // A text pair's second segment travels complemented (TokenRows); everything else is type 0.
+                var (id, type) = TokenRows.Read(tokens[i]);
+                ids[row * sequenceLength + i] = id;
+                types[row * sequenceLength + i] = type;
                 mask[row * sequenceLength + i] = 1;
             }
         }
@@ -55,7 +60,7 @@ internal sealed class EncoderSession : IDisposable
         long[] shape = [batch, sequenceLength];
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
-        using var typesValue = _hasTokenTypeIds ? OrtValue.CreateTensorValueFromMemory(new long[batch * sequenceLength], shape) : null;
+        using var typesValue = _hasTokenTypeIds ? OrtValue.CreateTensorValueFromMemory(types, shape) : null;
         OrtValue[] inputs = _hasTokenTypeIds ? [idsValue, maskValue, typesValue!] : [idsValue, maskValue];
 
         var outputs = OnnxRun.Run(_session, _inputNames, inputs, _outputNames, "encoder", cancellationToken);

@@ -23,4 +23,28 @@ internal static class ScoreMath
                 throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
         }
     }
+
+    /// <summary>Combines the score rows of one input's windows, label by label: their mean or their maximum.</summary>
+    public static float[] Aggregate(ReadOnlySpan<float[]> rows, ChunkAggregate aggregate)
+    {
+        var result = rows[0].ToArray();
+        for (var r = 1; r < rows.Length; r++)
+        {
+            if (aggregate == ChunkAggregate.Max)
+            {
+                TensorPrimitives.Max(result, rows[r], result);
+            }
+            else
+            {
+                TensorPrimitives.Add(result, rows[r], result);
+            }
+        }
+
+        if (aggregate == ChunkAggregate.Mean && rows.Length > 1)
+        {
+            TensorPrimitives.Divide(result, rows.Length, result);
+        }
+
+        return result;
+    }
 }

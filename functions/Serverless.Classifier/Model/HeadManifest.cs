@@ -22,8 +22,19 @@ public sealed record HeadManifest
     /// <summary>The function applied to logits unless a request asks for another.</summary>
     public Activation Activation { get; init; } = Activation.Softmax;
 
-    /// <summary>For sigmoid heads: the score from which a label counts as present.</summary>
+    /// <summary>For sigmoid heads: the score from which a label counts as present (every label; see <see cref="Thresholds"/>).</summary>
     public double? Threshold { get; init; }
+
+    /// <summary>For sigmoid heads: one threshold per label, in label order (written by <c>model-export calibrate</c>, which
+    /// picks each label's F1-best); it overrides <see cref="Threshold"/>.</summary>
+    public IReadOnlyList<double>? Thresholds { get; init; }
+
+    /// <summary>Logits are divided by it before softmax or sigmoid (temperature scaling, fitted by <c>model-export
+    /// calibrate</c> so that scores are calibrated probabilities); null for 1. Raw logits (activation none) are not scaled.</summary>
+    public double? Temperature { get; init; }
+
+    /// <summary>The threshold of label <paramref name="label"/>: its own, else the head's, else 0.5.</summary>
+    public double ThresholdOf(int label) => Thresholds?[label] ?? Threshold ?? 0.5;
 
     /// <summary>Name of the pooled-vector input.</summary>
     public string Input { get; init; } = "pooled";

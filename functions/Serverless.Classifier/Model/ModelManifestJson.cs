@@ -149,6 +149,25 @@ internal static class ModelManifestJson
             {
                 ClassifierThrow.ModelInvalid($"'{source}' head '{head.Name}' has threshold {threshold}; expected a score in [0, 1].");
             }
+
+            if (head.Thresholds is { } thresholds)
+            {
+                if (head.Activation != Activation.Sigmoid)
+                {
+                    ClassifierThrow.ModelInvalid($"'{source}' head '{head.Name}' has thresholds but activation {head.Activation.ToString().ToLowerInvariant()}; thresholds are for sigmoid (multi-label) heads.");
+                }
+
+                if (thresholds.Count != head.Labels.Count || thresholds.Any(t => t is < 0 or > 1 || double.IsNaN(t)))
+                {
+                    ClassifierThrow.ModelInvalid(
+                        $"'{source}' head '{head.Name}' has thresholds [{string.Join(", ", thresholds)}]; expected one score in [0, 1] per label ({head.Labels.Count}).");
+                }
+            }
+
+            if (head.Temperature is { } temperature && !(temperature > 0 && double.IsFinite(temperature)))
+            {
+                ClassifierThrow.ModelInvalid($"'{source}' head '{head.Name}' has temperature {temperature}; expected a positive number (1 leaves logits as they are).");
+            }
         }
 
         if (!names.Contains(manifest.DefaultHead))

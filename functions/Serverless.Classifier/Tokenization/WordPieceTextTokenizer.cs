@@ -18,6 +18,7 @@ public sealed class WordPieceTextTokenizer
     private readonly BertNormalizer _normalizer;
     private readonly (string Text, int Id)[] _specialTokens;
     private readonly int _maxInputCharsPerWord;
+    private readonly bool _cleanText;
     private readonly string[] _tokenTexts;
 
     private WordPieceTextTokenizer(WordPieceTokenizer wordPiece, BertNormalizer normalizer, (string Text, int Id)[] specialTokens, TokenizerManifest settings, IReadOnlyDictionary<string, int> vocabulary)
@@ -26,6 +27,7 @@ public sealed class WordPieceTextTokenizer
         _normalizer = normalizer;
         _specialTokens = specialTokens;
         _maxInputCharsPerWord = settings.MaxInputCharsPerWord;
+        _cleanText = settings.CleanText;
         MaxLength = settings.MaxLength;
         ClsId = vocabulary[settings.SpecialTokens.Cls];
         SepId = vocabulary[settings.SpecialTokens.Sep];
@@ -173,6 +175,104 @@ public sealed class WordPieceTextTokenizer
 
         ids.Add(SepId);
         return new EncodedText([.. ids], truncated);
+    }
+
+    /// <summary>
+    /// Tokenizes a text pair as Hugging Face's BERT template does: <c>[CLS] first [SEP] second [SEP]</c>, token type 0
+    /// up to the first [SEP] and 1 after it. When the pair is longer than <paramref name="maxLength"/>, word pieces are
+    /// cut with Hugging Face's <c>longest_first</c> (Rust tokenizers, <c>truncate_encodings</c>): only the longer side
+    /// while the shorter fits in half, else both to half of the budget, the longer keeping the odd piece; each side
+    /// keeps its start (<see cref="TruncationDirection.Right"/>) or its end.
+    /// </summary>
+    internal EncodedPair EncodePair(string first, string second, int maxLength, TruncationDirection direction)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 3);
+        var a = Encode(first, int.MaxValue).Ids;
+        var b = Encode(second, int.MaxValue).Ids;
+        var (n1, n2) = (a.Length - 2, b.Length - 2);
+        var (keep1, keep2) = LongestFirst(n1, n2, maxLength - 3);
+        var ids = new int[keep1 + keep2 + 3];
+        ids[0] = ClsId;
+        Array.Copy(a, direction == TruncationDirection.Right ? 1 : 1 + n1 - keep1, ids, 1, keep1);
+        ids[keep1 + 1] = SepId;
+        Array.Copy(b, direction == TruncationDirection.Right ? 1 : 1 + n2 - keep2, ids, keep1 + 2, keep2);
+        ids[^1] = SepId;
+        return new EncodedPair(ids, keep1 + 2, keep1 < n1 || keep2 < n2);
+    }
+
+    /// <summary>How many word pieces of each side of a pair <c>longest_first</c> keeps within <paramref name="budget"/>.</summary>
+    internal static (int First, int Second) LongestFirst(int first, int second, int budget)
+    {
+        if (first + second <= budget)
+        {
+            return (first, second);
+        }
+
+        var swapped = first > second;
+        var (shorter, longer) = swapped ? (second, first) : (first, second);
+        longer = shorter > budget ? shorter : Math.Max(shorter, budget - shorter);
+        if (shorter + longer > budget)
+        {
+            shorter = budget / 2;
+            longer = shorter + (budget % 2);
+        }
+
+        return swapped ? (longer, shorter) : (shorter, longer);
+    }
+
+    /// <summary>
+    /// Every word piece of a text, uncut and without [CLS] and [SEP], each with the character span of the
+    /// whitespace-delimited word it came from: the pieces of <c>Encode(text, int.MaxValue)</c> between [CLS] and [SEP],
+    /// with offsets into the text as received (normalization changes lengths, so pieces do not map to characters).
+    /// </summary>
+    /// <remarks>Each word is tokenized alone. That gives the pieces of the whole text because nothing BERT does crosses
+    /// whitespace that survives normalization: pre-tokenization splits there, and the final-sigma rule stops there.
+    /// Whitespace that cleaning drops (vertical tab, U+0085) does not delimit words here either.</remarks>
+    internal WordPieceSpans EncodeWithSpans(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var ids = new List<int>(text.Length / 4 + 1);
+        var spans = new List<(int Start, int End)>(text.Length / 4 + 1);
+        var index = 0;
+        while (index < text.Length)
+        {
+            var start = index;
+            while (start < text.Length && IsWordSeparator(text, start, out var length))
+            {
+                start += length;
+            }
+
+            var end = start;
+            while (end < text.Length && !IsWordSeparator(text, end, out var length))
+            {
+                end += length;
+            }
+
+            if (end > start)
+            {
+                var pieces = Encode(text[start..end], int.MaxValue).Ids;
+                for (var k = 1; k < pieces.Length - 1; k++)
+                {
+                    ids.Add(pieces[k]);
+                    spans.Add((start, end));
+                }
+            }
+
+            index = end;
+        }
+
+        return new WordPieceSpans([.. ids], [.. spans]);
+    }
+
+    private bool IsWordSeparator(string text, int index, out int length)
+    {
+        if (Rune.DecodeFromUtf16(text.AsSpan(index), out var rune, out length) != System.Buffers.OperationStatus.Done)
+        {
+            length = 1;
+            return false;
+        }
+
+        return Rune.IsWhiteSpace(rune) && !(_cleanText && BertNormalizer.IsControl(rune));
     }
 
     private bool AppendWordPieces(ReadOnlySpan<char> segment, List<int> ids, int budget)

@@ -56,7 +56,7 @@ public sealed class ClassifyRequestParserPropertyTests
             {
                 try
                 {
-                    await foreach (var line in JobInputReader.ReadAsync(new MemoryStream(bytes), format, "id", "text", new InputCounts(), TestContext.Token))
+                    await foreach (var line in JobInputReader.ReadAsync(new MemoryStream(bytes), format, "id", "text", null, new InputCounts(), TestContext.Token))
                     {
                         Assert.True(line.Text is not null ^ line.Error is not null, "a line has a text or an error, never both or neither");
                         Assert.True(line.Line >= 1);

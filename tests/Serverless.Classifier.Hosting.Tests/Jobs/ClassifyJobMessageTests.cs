@@ -31,7 +31,16 @@ public sealed class ClassifyJobMessageTests
     [InlineData("{\"input\":\"inputs/a\",\"output\":\"outputs/b\",\"format\":\"xml\"}", "format 'xml' is not supported")]
     [InlineData("{\"input\":\"inputs/a\",\"output\":\"outputs/b\",\"text_field\":\"body\"}", "Unknown field 'text_field' (did you mean 'textField'?)")]
     [InlineData("{\"input\":\"inputs/a\",\"output\":\"outputs/b\",\"Head\":\"x\"}", "Unknown field 'Head' (did you mean 'head'?)")]
-    [InlineData("{\"input\":\"inputs/a\",\"output\":\"outputs/b\",\"priority\":1}", "Unknown field 'priority'; a message has [input, output, head, format, idField, textField, jobId, truncationDirection]")]
+    [InlineData("{\"input\":\"inputs/a\",\"output\":\"outputs/b\",\"priority\":1}", "Unknown field 'priority'; a message has [input, output, head, format, idField, textField, jobId, truncationDirection, pairField, chunking, chunkSize, chunkStride, chunkAggregate]")]
+    [InlineData("{\"input\":\"inputs/a.txt\",\"output\":\"outputs/b\",\"pairField\":\"hypothesis\"}", "pairField names the second text of a pair in JSON Lines or CSV input")]
+    [InlineData("{\"input\":\"inputs/a.jsonl\",\"output\":\"outputs/b\",\"pairField\":\"hypothesis\",\"chunking\":true}", "pairField and chunking do not go together")]
+    [InlineData("{\"input\":\"inputs/a.jsonl\",\"output\":\"outputs/b\",\"pairField\":\"\"}", "Field 'pairField' must have 1 to 256 characters.")]
+    [InlineData("{\"input\":\"inputs/a\",\"output\":\"outputs/b\",\"chunking\":\"yes\"}", "Field 'chunking' must be true or false.")]
+    [InlineData("{\"input\":\"inputs/a\",\"output\":\"outputs/b\",\"chunking\":true,\"chunkStride\":-1}", "Field 'chunkStride' must be a whole number of word pieces shared by consecutive windows, at least 0.")]
+    [InlineData("{\"input\":\"inputs/a\",\"output\":\"outputs/b\",\"chunking\":true,\"chunkSize\":2.5}", "Field 'chunkSize' must be a whole number of tokens per window ([CLS] and [SEP] included), at least 3.")]
+    [InlineData("{\"input\":\"inputs/a\",\"output\":\"outputs/b\",\"chunking\":true,\"chunkAggregate\":\"sum\"}", "chunkAggregate 'sum' is not supported; use \"mean\"")]
+    [InlineData("{\"input\":\"inputs/a\",\"output\":\"outputs/b\",\"chunkStride\":10}", "Field 'chunkStride' applies only with \"chunking\": true")]
+    [InlineData("{\"input\":\"inputs/a\",\"output\":\"outputs/b\",\"chunking\":false,\"chunkAggregate\":\"max\"}", "Field 'chunkAggregate' applies only with \"chunking\": true")]
     [InlineData("{\"input\":\"inputs/a\",\"input\":\"inputs/b\",\"output\":\"outputs/b\"}", "The message has a duplicate field")]
     [InlineData("{\"input\":\"inputs/a\",\"output\":\"outputs/b\",\"head\":5}", "Field 'head' must be a string.")]
     [InlineData("{\"input\":\"inputs/a\",\"output\":\"outputs/b\",\"head\":\"\"}", "Field 'head' must have 1 to 256 characters.")]
@@ -47,6 +56,17 @@ public sealed class ClassifyJobMessageTests
 
         Assert.Equal(ClassifierErrorKind.InvalidInput, exception.Kind);
         Assert.Contains(reason, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_Chunking_ReadsSizeStrideAndAggregate()
+    {
+        var message = ClassifyJobMessage.Parse(
+            "{\"input\":\"inputs/a\",\"output\":\"outputs/b\",\"chunking\":true,\"chunkSize\":128,\"chunkStride\":16,\"chunkAggregate\":\"max\"}", Options);
+        var plain = ClassifyJobMessage.Parse("{\"input\":\"inputs/a\",\"output\":\"outputs/b\",\"chunking\":false}", Options);
+
+        Assert.Equal(new Chunking { Size = 128, Stride = 16, Aggregate = ChunkAggregate.Max }, message.Chunking);
+        Assert.Null(plain.Chunking);
     }
 
     [Fact]

@@ -5,14 +5,14 @@ namespace Serverless.Classifier.Hosting.Tests.Jobs;
 
 public sealed class JobInputReaderTests
 {
-    private static Task<(List<JobLine> Lines, InputCounts Counts)> ReadAsync(string content, string format, string idField = "id", string textField = "text") =>
-        ReadAsync(Encoding.UTF8.GetBytes(content), format, idField, textField);
+    private static Task<(List<JobLine> Lines, InputCounts Counts)> ReadAsync(string content, string format, string idField = "id", string textField = "text", string? pairField = null) =>
+        ReadAsync(Encoding.UTF8.GetBytes(content), format, idField, textField, pairField);
 
-    private static async Task<(List<JobLine> Lines, InputCounts Counts)> ReadAsync(byte[] content, string format, string idField = "id", string textField = "text")
+    private static async Task<(List<JobLine> Lines, InputCounts Counts)> ReadAsync(byte[] content, string format, string idField = "id", string textField = "text", string? pairField = null)
     {
         var lines = new List<JobLine>();
         var counts = new InputCounts();
-        await foreach (var line in JobInputReader.ReadAsync(new MemoryStream(content), format, idField, textField, counts, TestContext.Token))
+        await foreach (var line in JobInputReader.ReadAsync(new MemoryStream(content), format, idField, textField, pairField, counts, TestContext.Token))
         {
             lines.Add(line);
         }
@@ -31,6 +31,24 @@ public sealed class JobInputReaderTests
         Assert.Equal("the line is not a JSON object", lines[2].Error);
         Assert.StartsWith("the line is not valid JSON: ", lines[3].Error, StringComparison.Ordinal);
         Assert.Equal("the line has no string field 'text'", lines[4].Error);
+    }
+
+    [Fact]
+    public async Task PairField_JsonLines_ReadsBothTextsAndALineWithoutThePairIsAnError()
+    {
+        var (lines, _) = await ReadAsync("{\"id\":1,\"premise\":\"a\",\"hypothesis\":\"b\"}\n{\"id\":2,\"premise\":\"c\"}\n{\"id\":3,\"premise\":\"d\",\"hypothesis\":4}\n", "jsonl", textField: "premise", pairField: "hypothesis");
+
+        Assert.Equal([("a", "b", null), (null, null, "the line has no string field 'hypothesis'"), (null, null, "the line has no string field 'hypothesis'")], lines.Select(l => (l.Text, l.Pair, l.Error)));
+    }
+
+    [Fact]
+    public async Task PairField_Csv_ReadsTheColumn_AndAHeaderWithoutItRejectsTheJob()
+    {
+        var (lines, _) = await ReadAsync("id,premise,hypothesis\n1,a,b\n2,c\n", "csv", textField: "premise", pairField: "hypothesis");
+        var exception = await Assert.ThrowsAsync<ClassifierException>(() => ReadAsync("id,premise\n1,a\n", "csv", textField: "premise", pairField: "hypothesis"));
+
+        Assert.Equal([("a", "b", null), (null, null, "the row has 2 columns; 'hypothesis' is column 3")], lines.Select(l => (l.Text, l.Pair, l.Error)));
+        Assert.Equal("The CSV header has columns [id, premise] but no 'hypothesis' (the message's pairField); add it or correct pairField.", exception.Message);
     }
 
     [Fact]

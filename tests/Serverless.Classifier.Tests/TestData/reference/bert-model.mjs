@@ -3,6 +3,7 @@
 // tokenizer_config.json, config.json and onnx/model.onnx. The folder is what transformers.js loads offline.
 import fs from 'node:fs';
 import path from 'node:path';
+import { AutoTokenizer, env } from '@huggingface/transformers';
 
 export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
 
@@ -68,4 +69,14 @@ export function followHuggingFace(tokenizer) {
   const normalizer = tokenizer._tokenizer.normalizer;
   normalizer.tokenize_chinese_chars = (text) => Array.from(text, (c) => (isChineseChar(c.codePointAt(0)) ? ` ${c} ` : c)).join('');
   return tokenizer;
+}
+
+// Writes the BERT-uncased model folder for a vocabulary under <here>/.model/bert-uncased and loads its tokenizer
+// offline, following Hugging Face on CJK; returns the tokenizer and the vocabulary.
+export async function loadReferenceTokenizer(here, vocabPath) {
+  const modelDir = path.join(here, '.model', 'bert-uncased');
+  const vocab = writeBertModelFolder({ vocabPath, outDir: modelDir });
+  env.allowRemoteModels = false;
+  env.localModelPath = path.dirname(modelDir);
+  return { tokenizer: followHuggingFace(await AutoTokenizer.from_pretrained(path.basename(modelDir))), vocab };
 }

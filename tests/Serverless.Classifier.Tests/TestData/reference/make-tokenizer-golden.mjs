@@ -11,22 +11,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { AutoTokenizer, env } from '@huggingface/transformers';
-import { followHuggingFace, writeBertModelFolder } from './bert-model.mjs';
+import { loadReferenceTokenizer } from './bert-model.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../../..');
 const vocabPath = process.argv[2] ?? path.join(repoRoot, 'models/default/vocab.txt');
-const modelDir = path.join(here, '.model', 'bert-uncased');
-const vocab = writeBertModelFolder({ vocabPath, outDir: modelDir });
-
-env.allowRemoteModels = false;
-env.localModelPath = path.dirname(modelDir);
-const tokenizer = await AutoTokenizer.from_pretrained(path.basename(modelDir));
-
 // NOTE: transformers.js 4.3.1 truncates after adding [CLS]/[SEP], dropping [SEP]; HF's Python and Rust tokenizers
 // truncate the word pieces to max_length - 2 and then add both. We ask for truncated word pieces and add them that way.
-followHuggingFace(tokenizer);
+const { tokenizer, vocab } = await loadReferenceTokenizer(here, vocabPath);
 
 // Deterministic PRNG (mulberry32) so the sentence set is reproducible.
 let seed = 20261127;
