@@ -28,6 +28,7 @@ internal static class ModelExportCli
             PromoteCommand.Create(context),
             JobsCommand.Create(context),
             QuantizeCommand.Create(context),
+            CalibrateCommand.Create(context),
         };
 
         try
