@@ -169,7 +169,14 @@ public sealed class HttpFunctionTests
         Assert.Equal(["negative", "positive"], model["heads"]![0]!["labels"]!.AsArray().Select(l => l!.GetValue<string>()));
         Assert.Equal("cls", model["heads"]![0]!["pooling"]!.GetValue<string>());
         Assert.Equal("softmax", model["heads"]![0]!["activation"]!.GetValue<string>());
+        Assert.Equal(
+            """{"chunking":true,"textPairs":true,"selected":false,"truncationDirection":true}""", model["heads"]![0]!["supports"]!.ToJsonString());
         var document = ReadJson(openApi)!;
+        // Every parameter the parser accepts is documented.
+        var parameters = document["paths"]!["/api/classify"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!["properties"]!["parameters"]!["properties"]!.AsObject();
+        Assert.Equal(
+            ["top_k", "function_to_apply", "truncation", "truncation_direction", "head", "chunking", "chunk_size", "chunk_stride", "chunk_aggregate", "return_chunks"],
+            parameters.Select(p => p.Key));
         Assert.Equal(["/api/classify", "/api/health", "/api/ready", "/api/models", "/api/openapi.json", "/api/predict", "/api/tokenize", "/api/info"], document["paths"]!.AsObject().Select(p => p.Key));
         Assert.NotNull(document["paths"]!["/api/classify"]!["post"]!["responses"]!["429"]);
     }

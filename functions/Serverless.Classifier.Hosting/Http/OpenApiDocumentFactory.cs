@@ -57,6 +57,12 @@ internal static class OpenApiDocumentFactory
                 },
             },
         };
+        var textPair = new OpenApiSchema
+        {
+            Type = "object",
+            Required = new HashSet<string> { "text" },
+            Properties = new Dictionary<string, OpenApiSchema> { ["text"] = new() { Type = "string" }, ["text_pair"] = new() { Type = "string" } },
+        };
         var request = new OpenApiSchema
         {
             Type = "object",
@@ -65,7 +71,20 @@ internal static class OpenApiDocumentFactory
             {
                 ["inputs"] = new()
                 {
-                    OneOf = [new OpenApiSchema { Type = "string" }, new OpenApiSchema { Type = "array", Items = new OpenApiSchema { Type = "string" } }],
+                    Description = "One input or an array of them. An input is a text, or a text pair: {\"text\", \"text_pair\"} or [text, text_pair] (cross-encoders, NLI; token types 0 and 1, cut with longest_first).",
+                    OneOf =
+                    [
+                        new OpenApiSchema { Type = "string" },
+                        textPair,
+                        new OpenApiSchema
+                        {
+                            Type = "array",
+                            Items = new OpenApiSchema
+                            {
+                                OneOf = [new OpenApiSchema { Type = "string" }, textPair, new OpenApiSchema { Type = "array", Items = new OpenApiSchema { Type = "string" }, MinItems = 2, MaxItems = 2 }],
+                            },
+                        },
+                    ],
                     Example = new OpenApiArray { new OpenApiString("I love this phone"), new OpenApiString("Terrible service, never again") },
                 },
                 ["parameters"] = new()
