@@ -4,13 +4,15 @@ using Serverless.Classifier.Model;
 namespace Serverless.Classifier.Hosting.Http;
 
 /// <summary>
-/// Parses the body of <c>POST /api/classify</c>: <c>{"inputs": "text" | ["text", ...], "parameters": {"top_k",
-/// "function_to_apply", "truncation", "head"}}</c>. Every defect is an InvalidInput naming the field.
+/// Parses the body of <c>POST /api/classify</c>: <c>{"inputs": input | [input, ...], "parameters": {"top_k",
+/// "function_to_apply", "truncation", "truncation_direction", "head", "chunking", "chunk_size", "chunk_stride",
+/// "chunk_aggregate", "return_chunks"}}</c>, an input being a string or a text pair (<c>{"text", "text_pair"}</c> or
+/// <c>["a", "b"]</c>). Every defect is an InvalidInput naming the field.
 /// </summary>
 internal static class ClassifyRequestParser
 {
     /// <summary>A parsed body: what the engine classifies, how many labels to show per input, and whether
-    /// <c>inputs</c> was one string (the engine's <c>inputs[0]</c> is then the client's <c>inputs</c>).</summary>
+    /// <c>inputs</c> was one input, not an array (the engine's <c>inputs[0]</c> is then the client's <c>inputs</c>).</summary>
     public sealed record Parsed(ClassificationRequest Request, int? TopK, bool SingleInput = false);
 
     private static readonly string[] Parameters =
