@@ -101,6 +101,19 @@ public sealed class CalibrateTests : IDisposable
         Assert.Contains("example 1 has labels [neutral]; head 'aspects' has [negative, positive]", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Calibrate_HeadWithRawScores_IsRefused()
+    {
+        var package = SigmoidPackage();
+        var manifest = await ModelPackage.ReadManifestAsync(package, TestContext.Token);
+        await ModelPackage.WriteManifestAsync(package, manifest with { Heads = [manifest.Heads[0] with { Activation = Activation.None }, manifest.Heads[1]] }, TestContext.Token);
+
+        var (exitCode, _, error) = await CliRunner.RunAsync(["calibrate", "--model", package, "--data", CliRunner.Data("dev.jsonl"), "--head", "sentiment"]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Head 'sentiment' has activation none (raw scores); only softmax and sigmoid heads give probabilities to calibrate.", error, StringComparison.Ordinal);
+    }
+
     /// <summary>The default package plus a sigmoid head "aspects" (the sentiment head's graph, read as two independent labels).</summary>
     private string SigmoidPackage()
     {
