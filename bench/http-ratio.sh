@@ -5,6 +5,7 @@
 #   PACKAGE=models/default-int8 PORT=7393 bash bench/http-ratio.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/wait-ready.sh
 package="${PACKAGE:-models/default-int8}"
 port="${PORT:-7393}"
 bench="dotnet artifacts/bin/Serverless.Classifier.Benchmarks/release/Serverless.Classifier.Benchmarks.dll"
@@ -14,7 +15,7 @@ Classifier__ModelPath="$PWD/$package" dotnet artifacts/bin/Serverless.Classifier
   --urls "http://127.0.0.1:$port" > /dev/null 2>&1 &
 host=$!
 trap 'kill "$host" 2>/dev/null || true; wait "$host" 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/api/ready" > /dev/null && break; sleep 1; done
+wait_ready "$port"
 for _ in 1 2; do
   http="$($bench http --url "http://127.0.0.1:$port" --corpus bench/corpus.jsonl --concurrency 16 --seconds 20)"
   echo "$http"

@@ -11,6 +11,7 @@
 #   RUNS=3 NODE_RUNS=2 PORT=7392 bash bench/run.sh   (transformers.js takes about 4 minutes a run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/wait-ready.sh
 runs="${RUNS:-3}"
 port="${PORT:-7392}"
 seconds="${SECONDS_PER_LEVEL:-20}"
@@ -42,11 +43,7 @@ served=models/default
 Classifier__ModelPath="$served" dotnet artifacts/bin/Serverless.Classifier.LocalHost/release/Serverless.Classifier.LocalHost.dll \
   --urls "http://127.0.0.1:$port" > "$work/host.log" 2>&1 &
 host=$!
-for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$port/api/ready" > /dev/null && break
-  sleep 1
-done
-curl -sf "http://127.0.0.1:$port/api/ready" > /dev/null || { cat "$work/host.log"; exit 1; }
+wait_ready "$port" "$work/host.log"
 for concurrency in 1 16 64; do
   $bench http --url "http://127.0.0.1:$port" --corpus bench/corpus.jsonl --concurrency "$concurrency" --seconds "$seconds" | tee -a "$out"
 done

@@ -5,6 +5,7 @@
 # and a Release build (dotnet build Serverless.sln -c Release). Sends traffic to 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/wait-ready.sh
 minutes="${MINUTES:-10}"
 connections="${CONNECTIONS:-32}"
 port="${PORT:-7391}"
@@ -28,11 +29,7 @@ PY
 dotnet artifacts/bin/Serverless.Classifier.LocalHost/release/Serverless.Classifier.LocalHost.dll --urls "http://127.0.0.1:$port" \
   > "$work/host.log" 2>&1 &
 host=$!
-for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$port/api/ready" > /dev/null && break
-  sleep 1
-done
-curl -sf "http://127.0.0.1:$port/api/ready" > /dev/null || { cat "$work/host.log"; exit 1; }
+wait_ready "$port" "$work/host.log"
 pid="$(pgrep -f "Serverless.Classifier.LocalHost.dll --urls http://127.0.0.1:$port" | head -1)"
 
 : > "$out"

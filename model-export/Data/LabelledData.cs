@@ -1,65 +1,51 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace ModelExport.Data;
 
 /// <summary>Reads labelled JSON Lines files; every defect names the file and line.</summary>
 internal static class LabelledData
 {
-    public static IReadOnlyList<LabelledExample> Read(string path)
-    {
-        if (!File.Exists(path))
+    public static IReadOnlyList<LabelledExample> Read(string path) =>
+        ReadLines(path, "{\"id\", \"text\", \"label\"}", (line, lineNumber) =>
         {
-            throw new ModelExportException($"Data file '{path}' does not exist; expected JSON Lines of {{\"id\", \"text\", \"label\"}}.");
-        }
-
-        var examples = new List<LabelledExample>();
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
-        {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            LabelledExample? example;
-            try
-            {
-                example = JsonSerializer.Deserialize<LabelledExample>(line, JsonSerializerOptions.Web);
-            }
-            catch (JsonException exception)
-            {
-                throw new ModelExportException($"'{path}' line {lineNumber} is not valid JSON: {exception.Message}", exception);
-            }
-
+            var example = JsonSerializer.Deserialize<LabelledExample>(line, JsonSerializerOptions.Web);
             if (example is null || example.Text is null || string.IsNullOrWhiteSpace(example.Label))
             {
                 throw new ModelExportException($"'{path}' line {lineNumber} lacks \"text\" or \"label\"; expected {{\"id\", \"text\", \"label\"}}.");
             }
 
-            examples.Add(example with { Id = example.Id ?? lineNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        }
-
-        if (examples.Count == 0)
-        {
-            throw new ModelExportException($"'{path}' has no examples.");
-        }
-
-        return examples;
-    }
+            return example with { Id = example.Id ?? lineNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        });
 
     /// <summary>
     /// Reads multi-label JSON Lines: <c>{"id", "text", "labels": ["a", "b"]}</c> (an empty array: no label present), or
-    /// <c>"label": "a"</c> for one label. Every defect names the file and line.
+    /// <c>"label": "a"</c> for one label.
     /// </summary>
-    public static IReadOnlyList<(string Text, string[] Labels)> ReadSets(string path)
+    public static IReadOnlyList<(string Text, string[] Labels)> ReadSets(string path) =>
+        ReadLines(path, "{\"id\", \"text\", \"labels\": [...]}", (line, lineNumber) =>
+        {
+            var node = JsonNode.Parse(line);
+            var text = node?["text"] is JsonValue t && t.TryGetValue<string>(out var value) ? value : null;
+            string[]? labels = node?["labels"] is JsonArray array && array.All(l => l is JsonValue v && v.TryGetValue<string>(out _))
+                ? [.. array.Select(l => l!.GetValue<string>())]
+                : node?["label"] is JsonValue one && one.TryGetValue<string>(out var label) ? [label] : null;
+            return text is not null && labels is not null
+                ? (text, labels)
+                : throw new ModelExportException(
+                    $"'{path}' line {lineNumber} lacks \"text\" or \"labels\"; expected {{\"id\", \"text\", \"labels\": [\"a\", ...]}} or a single \"label\".");
+        });
+
+    /// <summary>Parses every non-blank line of a JSON Lines file; a file that is missing, a line that is not JSON and a
+    /// file without examples are errors naming the file (and line).</summary>
+    private static List<T> ReadLines<T>(string path, string expected, Func<string, int, T> parse)
     {
         if (!File.Exists(path))
         {
-            throw new ModelExportException($"Data file '{path}' does not exist; expected JSON Lines of {{\"id\", \"text\", \"labels\": [...]}}.");
+            throw new ModelExportException($"Data file '{path}' does not exist; expected JSON Lines of {expected}.");
         }
 
-        var examples = new List<(string, string[])>();
+        var examples = new List<T>();
         var lineNumber = 0;
         foreach (var line in File.ReadLines(path))
         {
@@ -69,26 +55,14 @@ internal static class LabelledData
                 continue;
             }
 
-            System.Text.Json.Nodes.JsonNode? node;
             try
             {
-                node = System.Text.Json.Nodes.JsonNode.Parse(line);
+                examples.Add(parse(line, lineNumber));
             }
             catch (JsonException exception)
             {
                 throw new ModelExportException($"'{path}' line {lineNumber} is not valid JSON: {exception.Message}", exception);
             }
-
-            var text = node?["text"] is System.Text.Json.Nodes.JsonValue t && t.TryGetValue<string>(out var s) ? s : null;
-            string[]? labels = node?["labels"] is System.Text.Json.Nodes.JsonArray array && array.All(l => l is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out _))
-                ? [.. array.Select(l => l!.GetValue<string>())]
-                : node?["label"] is System.Text.Json.Nodes.JsonValue one && one.TryGetValue<string>(out var label) ? [label] : null;
-            if (text is null || labels is null)
-            {
-                throw new ModelExportException($"'{path}' line {lineNumber} lacks \"text\" or \"labels\"; expected {{\"id\", \"text\", \"labels\": [\"a\", ...]}} or a single \"label\".");
-            }
-
-            examples.Add((text, labels));
         }
 
         return examples.Count > 0 ? examples : throw new ModelExportException($"'{path}' has no examples.");

@@ -40,7 +40,7 @@ internal sealed class EncoderSession : IDisposable
         var sequenceLength = rows.Max(r => r.Length);
         var ids = new long[batch * sequenceLength];
         var mask = new long[batch * sequenceLength];
-        var types = new long[batch * sequenceLength];
+        var types = _hasTokenTypeIds ? new long[batch * sequenceLength] : null;
         var lengths = new int[batch];
         Array.Fill(ids, padId);
         for (var row = 0; row < batch; row++)
@@ -52,7 +52,11 @@ internal sealed class EncoderSession : IDisposable
                 // A text pair's second segment travels complemented (TokenRows); everything else is type 0.
                 var (id, type) = TokenRows.Read(tokens[i]);
                 ids[row * sequenceLength + i] = id;
-                types[row * sequenceLength + i] = type;
+                if (types is not null)
+                {
+                    types[row * sequenceLength + i] = type;
+                }
+
                 mask[row * sequenceLength + i] = 1;
             }
         }
@@ -60,7 +64,7 @@ internal sealed class EncoderSession : IDisposable
         long[] shape = [batch, sequenceLength];
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
-        using var typesValue = _hasTokenTypeIds ? OrtValue.CreateTensorValueFromMemory(types, shape) : null;
+        using var typesValue = types is null ? null : OrtValue.CreateTensorValueFromMemory(types, shape);
         OrtValue[] inputs = _hasTokenTypeIds ? [idsValue, maskValue, typesValue!] : [idsValue, maskValue];
 
         var outputs = OnnxRun.Run(_session, _inputNames, inputs, _outputNames, "encoder", cancellationToken);
