@@ -67,6 +67,22 @@ internal static class JobsCommand
                 throw new ModelExportException($"'{input.FullName}' does not exist.");
             }
 
+            // What the service would reject anyway, refused before anything is uploaded or queued.
+            if (!parse.GetValue(chunking) && (parse.GetResult(chunkSize) is not null || parse.GetResult(chunkStride) is not null || parse.GetResult(chunkAggregate) is not null))
+            {
+                throw new ModelExportException("--chunk-size, --chunk-stride and --chunk-aggregate apply only with --chunking.");
+            }
+
+            if (parse.GetValue(chunkSize) is < 3 || parse.GetValue(chunkStride) is < 0)
+            {
+                throw new ModelExportException("--chunk-size must be at least 3 tokens and --chunk-stride at least 0 word pieces.");
+            }
+
+            if (parse.GetValue(chunking) && parse.GetValue(pairField) is not null)
+            {
+                throw new ModelExportException("--pair-field and --chunking do not go together: chunking splits single long texts.");
+            }
+
             var storage = open(parse);
             var jobId = NewJobId(input.Name);
             var record = new JobRecord(

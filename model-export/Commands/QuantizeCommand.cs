@@ -108,6 +108,7 @@ internal static class QuantizeCommand
                         clsOnlyLastLayer = written.Encoder.ClsOnlyLastLayer,
                         sourceSha256 = written.Encoder.SourceSha256,
                         sha256 = written.Encoder.Sha256,
+                        dataSha256 = written.Encoder.DataSha256,
                         maxAccuracyLoss = loss,
                         minAgreement = agreement,
                         checks = results,

@@ -88,6 +88,25 @@ public sealed class CalibrateTests : IDisposable
         Assert.Equal(1.0, Calibration.MicroF1(scores, truth, thresholds));
     }
 
+    [Theory]
+    [InlineData("{\"text\":\"fine\",\"labels\":[\"positive\"]}\nnot json\n", "line 2 is not valid JSON")]
+    [InlineData("{\"text\":\"fine\",\"labels\":[1]}\n", "line 1 lacks \"text\" or \"labels\"")]
+    [InlineData("{\"labels\":[\"positive\"]}\n", "line 1 lacks \"text\" or \"labels\"")]
+    [InlineData("\n  \n", "has no examples")]
+    public async Task Calibrate_MalformedMultiLabelData_IsRefusedNamingTheLine(string content, string message)
+    {
+        var package = SigmoidPackage();
+        var data = Path.Combine(_root, "malformed.jsonl");
+        await File.WriteAllTextAsync(data, content, TestContext.Token);
+        var manifestBefore = await File.ReadAllTextAsync(Path.Combine(package, "manifest.json"), TestContext.Token);
+
+        var (exitCode, _, error) = await CliRunner.RunAsync(["calibrate", "--model", package, "--data", data, "--head", "aspects"]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.Equal(manifestBefore, await File.ReadAllTextAsync(Path.Combine(package, "manifest.json"), TestContext.Token));
+    }
+
     [Fact]
     public async Task Calibrate_DataWithAnUnknownLabel_IsRefusedNamingIt()
     {

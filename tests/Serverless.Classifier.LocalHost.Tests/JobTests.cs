@@ -140,7 +140,8 @@ public sealed class JobTests(LocalHostFixture host) : IClassFixture<LocalHostFix
     {
         var name = $"pairs-{Guid.NewGuid():N}.jsonl";
         await Inputs.GetBlobClient(name).UploadAsync(BinaryData.FromString(
-            "{\"id\":1,\"a\":\"The battery died after two days.\",\"b\":\"Great value for the price.\"}\n{\"id\":2,\"a\":\"no pair\"}\n"));
+            "{\"id\":1,\"a\":\"The battery died after two days.\",\"b\":\"Great value for the price.\"}\n{\"id\":2,\"a\":\"no pair\"}\n" +
+            "{\"id\":3,\"a\":\"x\",\"b\":\"\"}\n{\"id\":4,\"a\":\"x\",\"b\":\"" + new string('b', 20_001) + "\"}\n{\"id\":5,\"a\":\"x\",\"b\":\"\\ud800\"}\n"));
 
         await host.Queue(host.QueueName).SendMessageAsync(JsonSerializer.Serialize(new { input = $"inputs/{name}", output = $"outputs/{name}", textField = "a", pairField = "b" }));
         await WaitForSummaryAsync(name);
@@ -152,6 +153,9 @@ public sealed class JobTests(LocalHostFixture host) : IClassFixture<LocalHostFix
         Assert.Equal(http[0]!["label"]!.GetValue<string>(), output[0]["label"]!.GetValue<string>());
         Assert.Equal(Math.Round(http[0]!["score"]!.GetValue<double>(), 6), output[0]["score"]!.GetValue<double>(), 6);
         Assert.Equal("the line has no string field 'b'", output[1]["error"]!.GetValue<string>());
+        Assert.Equal("the pair's second text is empty; send text to classify.", output[2]["error"]!.GetValue<string>());
+        Assert.StartsWith("the pair's second text has 20001 characters; at most 20000 are allowed.", output[3]["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("field 'b' is not valid Unicode", output[4]["error"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -98,9 +98,12 @@ public sealed class ChunkingTests(DefaultModelFixture fixture) : IClassFixture<D
         var text = string.Concat(Enumerable.Repeat("The parcel arrived on a Tuesday. ", 700));
         Assert.True(text.Length > 20_000);
 
-        var result = await ClassifyAsync(new ClassificationRequest { Texts = [text], Chunking = new Chunking { Stride = 0 } });
+        var result = await ClassifyAsync(new ClassificationRequest { Texts = [text], Chunking = new Chunking { Stride = 0, ReturnChunks = true } });
 
-        Assert.Equal(2, result.Texts[0].Scores.Count);
+        // 700 sentences of 7 word pieces (the, parcel, arrived, on, a, tuesday, .): 4,900 pieces in windows of 510.
+        var chunks = result.Texts[0].Chunks!;
+        Assert.Equal(10, chunks.Count);
+        Assert.Equal(text.Length - 1, chunks[^1].End);
     }
 
     public static TheoryData<ClassificationRequest, ClassifierErrorKind, string, string> InvalidRequests => new()

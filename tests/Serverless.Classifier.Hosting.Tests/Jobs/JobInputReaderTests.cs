@@ -42,6 +42,17 @@ public sealed class JobInputReaderTests
     }
 
     [Fact]
+    public async Task PairField_NotValidUnicodeOrHugeOrEmpty_IsThatLinesErrorOrTextForTheLimitsCheck()
+    {
+        var huge = new string('b', 50_000);
+        var (lines, _) = await ReadAsync($"{{\"a\":\"x\",\"b\":\"\\ud800\"}}\n{{\"a\":\"x\",\"b\":\"\"}}\n{{\"a\":\"x\",\"b\":\"{huge}\"}}\n", "jsonl", textField: "a", pairField: "b");
+
+        Assert.Equal("field 'b' is not valid Unicode (a \\u escape of a lone surrogate); escape surrogates only in high-low pairs", lines[0].Error);
+        // Empty and huge second texts are read as they are; the job's per-text limits then make them error lines.
+        Assert.Equal([("x", ""), ("x", huge)], lines.Skip(1).Select(l => (l.Text!, l.Pair!)));
+    }
+
+    [Fact]
     public async Task PairField_Csv_ReadsTheColumn_AndAHeaderWithoutItRejectsTheJob()
     {
         var (lines, _) = await ReadAsync("id,premise,hypothesis\n1,a,b\n2,c\n", "csv", textField: "premise", pairField: "hypothesis");
