@@ -32,7 +32,10 @@ public sealed class TextPairTests(DefaultModelFixture fixture) : IClassFixture<D
         var cut = await ClassifyAsync(new ClassificationRequest { Texts = [longText], SecondTexts = [Second] });
         var exception = await Assert.ThrowsAsync<ClassifierException>(() => ClassifyAsync(new ClassificationRequest { Texts = [longText], SecondTexts = [Second], Truncation = false }));
 
-        Assert.Equal(2, cut.Texts[0].Scores.Count);
+        // longest_first keeps the whole short side and 509 - its pieces of the long one: the same as sending that much.
+        var secondPieces = fixture.Classifier.Tokenizer!.Encode(Second, int.MaxValue).Ids.Length - 2;
+        var fitted = await ClassifyAsync(new ClassificationRequest { Texts = [string.Join(" ", Enumerable.Repeat("word", 509 - secondPieces))], SecondTexts = [Second] });
+        Assert.Equal(fitted.Texts[0].Scores, cut.Texts[0].Scores);
         Assert.Equal((ClassifierErrorKind.InvalidInput, "inputs[0]"), (exception.Kind, exception.Field));
         Assert.Equal(
             "inputs[0] is longer than the model's maximum of 512 tokens as a text pair; shorten it, or set truncation to true to cut it (longest_first).", exception.Message);
