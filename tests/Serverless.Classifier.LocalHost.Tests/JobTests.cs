@@ -222,6 +222,40 @@ public sealed class JobTests(LocalHostFixture host) : IClassFixture<LocalHostFix
     }
 
     [Fact]
+    public async Task Chunking_WindowLargerThanTheModel_RejectsTheMessageWithTheReason()
+    {
+        var name = $"too-wide-{Guid.NewGuid():N}.jsonl";
+        await Inputs.GetBlobClient(name).UploadAsync(BinaryData.FromString("{\"id\":1,\"text\":\"fine\"}\n"));
+        var message = JsonSerializer.Serialize(new { input = $"inputs/{name}", output = $"outputs/{name}", chunking = true, chunkSize = 1000 });
+
+        await host.Queue(host.QueueName).SendMessageAsync(message);
+
+        JsonNode? record = null;
+        await LocalHostFixture.WaitUntilAsync(
+            async () =>
+            {
+                foreach (var item in (await host.Queue(host.RejectedQueueName).ReceiveMessagesAsync(32)).Value)
+                {
+                    var parsed = JsonNode.Parse(item.Body.ToString())!;
+                    if (parsed["message"]!.GetValue<string>() == message)
+                    {
+                        record = parsed;
+                        await host.Queue(host.RejectedQueueName).DeleteMessageAsync(item.MessageId, item.PopReceipt);
+                    }
+                }
+
+                return record is not null;
+            },
+            TimeSpan.FromMinutes(1),
+            "the rejected record");
+        Assert.Contains("chunk_size is 1000; it must be at least 3", record!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        // Whoever waits for the output learns why from its summary too.
+        var summary = await WaitForSummaryAsync(name);
+        Assert.Equal("rejected", summary["status"]!.GetValue<string>());
+        Assert.Equal(record["reason"]!.GetValue<string>(), summary["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task RetriableFailure_IsRetriedThenPoisoned()
     {
         var name = $"leased-{Guid.NewGuid():N}.jsonl";
