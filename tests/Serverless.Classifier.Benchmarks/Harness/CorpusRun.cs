@@ -56,6 +56,83 @@ internal static class CorpusRun
     }
 }
 
+/// <summary>
+/// <c>corpus-ratio --corpus FILE --packages DIR,DIR,... [--runs N] [--chunk 256]</c>: the batch path of several packages
+/// loaded in one process, interleaved chunk by chunk (each chunk of 256 texts goes through every package in turn, the
+/// order rotating), so a slow minute on a shared machine slows every package alike. One JSON line per package: its
+/// seconds per run and its speed against the first package (time of the first / time of this one, per run; median).
+/// Part of bench/run.sh.
+/// </summary>
+internal static class CorpusRatio
+{
+    public static async Task<int> RunAsync(Dictionary<string, string> options)
+    {
+        var texts = Corpus.Read(options["corpus"]);
+        var runs = int.Parse(options.GetValueOrDefault("runs", "3"), System.Globalization.CultureInfo.InvariantCulture);
+        var chunk = int.Parse(options.GetValueOrDefault("chunk", "256"), System.Globalization.CultureInfo.InvariantCulture);
+        var packages = options["packages"].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var providers = new List<ServiceProvider>();
+        try
+        {
+            var classifiers = new List<ITextClassifier>();
+            foreach (var package in packages)
+            {
+                var services = new ServiceCollection();
+                services.AddLogging();
+                services.AddTextClassifier().Configure(o => (o.ModelPath, o.MaxInputsPerRequest) = (package, chunk));
+                var provider = services.BuildServiceProvider();
+                providers.Add(provider);
+                var classifier = provider.GetRequiredService<ITextClassifier>();
+                await classifier.LoadAsync(CancellationToken.None);
+                classifiers.Add(classifier);
+            }
+
+            var seconds = packages.Select(_ => new double[runs]).ToArray();
+            var parts = texts.Chunk(chunk).ToArray();
+            for (var run = 0; run < runs; run++)
+            {
+                for (var part = 0; part < parts.Length; part++)
+                {
+                    for (var turn = 0; turn < classifiers.Count; turn++)
+                    {
+                        var index = (part + turn) % classifiers.Count;
+                        var stopwatch = Stopwatch.StartNew();
+                        await classifiers[index].ClassifyAsync(new ClassificationRequest { Texts = parts[part], Priority = InferencePriority.Batch }, CancellationToken.None);
+                        seconds[index][run] += stopwatch.Elapsed.TotalSeconds;
+                    }
+                }
+            }
+
+            for (var index = 0; index < classifiers.Count; index++)
+            {
+                var manifest = classifiers[index].Manifest!;
+                var median = seconds[index].Order().ElementAt(runs / 2);
+                var speed = Enumerable.Range(0, runs).Select(run => seconds[0][run] / seconds[index][run]).Order().ElementAt(runs / 2);
+                Console.WriteLine(new JsonObject
+                {
+                    ["system"] = $"product batch path, {manifest.Encoder.Precision.ToString().ToLowerInvariant()}{(manifest.Encoder.ClsOnlyLastLayer ? " + [CLS]-only last layer" : string.Empty)}",
+                    ["package"] = $"{manifest.Name} {manifest.Version}",
+                    ["path"] = packages[index],
+                    ["texts"] = texts.Count,
+                    ["runs"] = new JsonArray([.. seconds[index].Select(s => JsonValue.Create(Math.Round(s, 3)))]),
+                    ["medianSeconds"] = Math.Round(median, 3),
+                    ["textsPerSecond"] = Math.Round(texts.Count / median, 1),
+                    ["speedVersusFirst"] = Math.Round(speed, 3),
+                }.ToJsonString());
+            }
+        }
+        finally
+        {
+            foreach (var provider in providers)
+            {
+                await provider.DisposeAsync();
+            }
+        }
+
+        return 0;
+    }
+}
+
 /// <summary>The benchmark corpus: JSON Lines with a "text" field, in arrival order.</summary>
 internal static class Corpus
 {
