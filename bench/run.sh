@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark harness: on one committed corpus of real texts (bench/corpus.jsonl: 1,777 e-mails and reviews, median
 # about 177 tokens), side by side in one run on this machine:
-#   1. the product's batch path (the classifier a job uses) on the fp32 package and on its int8 package;
+#   1. the product's batch path (the classifier a job uses) on the fp32 package and its int8 packages (with and without
+#      the [CLS]-only last layer), interleaved in one process so their ratios come from the same minutes;
 #   2. the product over HTTP (the local host), one text per request, at concurrency 1, 16 and 64;
 #   3. transformers.js (feature extraction, [CLS] pooling, arrival-order batches of 32) and onnxruntime-node (the same
 #      encoder in the product's schedule), both fp32 on the same encoder.
@@ -27,15 +28,20 @@ cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 python3 -c "import json,sys; print(json.dumps({'date': sys.argv[1], 'cpu': sys.argv[2], 'cores': int(sys.argv[3]), 'flags': sys.argv[4].split(), 'commit': sys.argv[5]}))" \
   "$(date -u +%Y-%m-%dT%H:%MZ)" "$cpu" "$(nproc)" "$flags" "$(git rev-parse --short HEAD)" | tee "$out"
 
-# The int8 package: the one the build made (models/default-int8), else quantize now (gated on the sentiment test split).
+# The int8 packages: the one the build made (models/default-int8: calibrated, [CLS]-only last layer), else the same
+# recipe now; and that recipe with every layer whole (--full-last-layer), for the int8 ratio without the [CLS]-only rewrite.
+me="dotnet artifacts/bin/ModelExport/release/model-export.dll"
+calibration=(--calibration-data data/sentiment/train.jsonl data/sentiment/dev.jsonl --check-data data/sentiment/test.jsonl)
 int8=models/default-int8
 if [ ! -f "$int8/manifest.json" ]; then
   int8="$work/int8"
-  dotnet artifacts/bin/ModelExport/release/model-export.dll quantize --out "$int8" --check-data data/sentiment/test.jsonl > "$work/quantize.json"
+  $me quantize --out "$int8" "${calibration[@]}" > "$work/quantize.json"
 fi
+full="$work/int8-full-last-layer"
+$me quantize --out "$full" --full-last-layer "${calibration[@]}" > "$work/quantize-full.json"
 
-$bench corpus --corpus bench/corpus.jsonl --package models/default --runs "$runs" | tee -a "$out"
-$bench corpus --corpus bench/corpus.jsonl --package "$int8" --runs "$runs" | tee -a "$out"
+# The batch path of fp32 and both int8 packages in one process, interleaved chunk by chunk: ratios from the same run.
+$bench corpus-ratio --corpus bench/corpus.jsonl --packages "models/default,$full,$int8" --runs "$runs" | tee -a "$out"
 
 # HTTP: the local host serving the package the product serves by default.
 served=models/default

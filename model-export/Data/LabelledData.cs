@@ -18,6 +18,13 @@ internal static class LabelledData
             return example with { Id = example.Id ?? lineNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         });
 
+    /// <summary>Reads the texts of JSON Lines <c>{"text"}</c> (other fields, labels included, are ignored).</summary>
+    public static IReadOnlyList<string> ReadTexts(string path) =>
+        ReadLines(path, "{\"text\"}", (line, lineNumber) =>
+            JsonNode.Parse(line)?["text"] is JsonValue t && t.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text)
+                ? text
+                : throw new ModelExportException($"'{path}' line {lineNumber} lacks a non-empty \"text\"; expected {{\"text\"}}."));
+
     /// <summary>
     /// Reads multi-label JSON Lines: <c>{"id", "text", "labels": ["a", "b"]}</c> (an empty array: no label present), or
     /// <c>"label": "a"</c> for one label.

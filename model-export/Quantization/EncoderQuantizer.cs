@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Onnx;
@@ -6,13 +7,20 @@ namespace ModelExport.Quantization;
 
 /// <summary>
 /// Rewrites an fp32 encoder into an int8 one whose results do not depend on batch-mates. Every MatMul with a constant
-/// weight <c>[K, N]</c> becomes: its input flattened to rows <c>[rows, K]</c>; one symmetric scale per row
-/// (<c>max|x| / 127</c>); <c>com.microsoft</c> <c>QuantizeLinear</c> to uint8 with zero point 128 (uint8 activations run
-/// on the fast u8 x s8 kernels; signed activations ran at a fraction of fp32); <c>com.microsoft</c>
-/// <c>MatMulIntegerToFloat</c> with signed per-output-column weights and the per-row scales; the result reshaped back.
-/// A row's quantization uses that row alone, so a text gives the same vector alone and inside any batch. Inputs shared by
-/// several MatMuls (query, key, value) are quantized once. Biases stay in the graph's own Add: the kernel multiplies its
-/// bias input by the per-row scale too, which would be wrong here.
+/// weight <c>[K, N]</c> gets signed int8 weights with one scale per output column and <c>com.microsoft</c>
+/// <c>MatMulIntegerToFloat</c>, on uint8 activations (zero point 128; uint8 activations run on the fast u8 x s8 kernels,
+/// signed ones ran at a fraction of fp32), quantized one of two ways:
+/// <list type="bullet">
+/// <item><b>Fixed scale</b> (an activation calibration measured: <c>max|x| / 127</c>): one standard <c>QuantizeLinear</c>,
+/// and the kernel adds the MatMul's bias itself, so its Add goes. Each value is quantized on its own: a text gives
+/// bit-identical projections alone and inside any batch.</item>
+/// <item><b>Per row</b> (every other activation): flattened to rows <c>[rows, K]</c>, one symmetric scale per row
+/// (<c>max|x| / 127</c>), <c>com.microsoft</c> <c>QuantizeLinear</c> per row, the result reshaped back. A row's quantization
+/// uses that row alone. The kernel scales its whole output by the per-row scales after adding any bias, so the bias stays
+/// in the graph's own Add.</item>
+/// </list>
+/// Inputs shared by several MatMuls (query, key, value) are quantized once. docs/quantization.md has the measurements
+/// behind the choices.
 /// <para>
 /// ONNX Runtime's own quantizer (Python) is not available to a .NET tool, and its dynamic mode quantizes activations
 /// with one scale per tensor (a text's vector then moves with its batch-mates), hence this rewrite.
@@ -27,7 +35,9 @@ internal static class EncoderQuantizer
     /// <param name="model">An fp32 encoder.</param>
     /// <param name="weightBits">8, or 7 (weights in [-63, 63]: safer on CPUs without VNNI, where 8-bit products can saturate).</param>
     /// <returns>How many MatMuls were quantized.</returns>
-    public static int Quantize(ModelProto model, int weightBits)
+    /// <param name="ranges">Calibrated max |x| per MatMul input: those inputs are quantized with one fixed scale and the
+    /// MatMul's bias is folded into the kernel; the others get per-row scales. Null: every input per row.</param>
+    public static int Quantize(ModelProto model, int weightBits, IReadOnlyDictionary<string, float>? ranges = null)
     {
         if (weightBits is not (7 or 8))
         {
@@ -42,6 +52,8 @@ internal static class EncoderQuantizer
 
         var initializers = graph.Initializer.ToDictionary(i => i.Name);
         var consumers = graph.Node.SelectMany(n => n.Input).GroupBy(i => i).ToDictionary(g => g.Key, g => g.Count());
+        var readers = graph.Node.SelectMany(n => n.Input.Select(i => (Input: i, Node: n))).ToLookup(p => p.Input, p => p.Node, StringComparer.Ordinal);
+        var folded = new HashSet<NodeProto>();
         var quantizedInputs = new Dictionary<string, QuantizedInput>();
         var nodes = new List<NodeProto>();
         var removed = new HashSet<string>();
@@ -49,8 +61,12 @@ internal static class EncoderQuantizer
         var qmax = (1 << (weightBits - 1)) - 1;
         foreach (var node in graph.Node)
         {
-            if (node.OpType != "MatMul" || node.Domain.Length != 0 || !initializers.TryGetValue(node.Input[1], out var weight) || weight.Dims.Count != 2
-                || weight.DataType != (int)TensorProto.Types.DataType.Float)
+            if (folded.Contains(node))
+            {
+                continue;
+            }
+
+            if (!IsQuantizable(node, initializers, out var weight))
             {
                 nodes.Add(node);
                 continue;
@@ -61,7 +77,9 @@ internal static class EncoderQuantizer
             var name = node.Name.Length > 0 ? node.Name : node.Output[0];
             if (!quantizedInputs.TryGetValue(node.Input[0], out var input))
             {
-                input = QuantizeInput(node.Input[0], k, nodes, graph);
+                input = ranges is not null && ranges.TryGetValue(node.Input[0], out var range)
+                    ? QuantizeInputFixed(node.Input[0], range, nodes, graph)
+                    : QuantizeInputPerRow(node.Input[0], k, nodes, graph);
                 quantizedInputs.Add(node.Input[0], input);
             }
 
@@ -73,18 +91,37 @@ internal static class EncoderQuantizer
                 removed.Add(weight.Name);
             }
 
-            nodes.Add(new NodeProto
+            var quantized = new NodeProto
             {
                 Name = $"{name}/quantized",
                 OpType = "MatMulIntegerToFloat",
                 Domain = MicrosoftDomain,
                 Input = { input.Quantized, $"{name}/weight_quantized", input.Scale, $"{name}/weight_scale", input.ZeroPoint },
-                Output = { $"{name}/rows" },
-            });
+            };
+            nodes.Add(quantized);
+            count++;
+            if (input.LeadingShape is null)
+            {
+                // One fixed activation scale: the kernel takes any rank, and adds its bias after scaling, so the MatMul's
+                // bias Add (its only reader, with a constant [N] operand) folds in.
+                quantized.Output.Add(node.Output[0]);
+                if (readers[node.Output[0]].ToArray() is [{ OpType: "Add", Domain.Length: 0 } add]
+                    && (add.Input[0] == node.Output[0] ? add.Input[1] : add.Input[0]) is var bias
+                    && initializers.TryGetValue(bias, out var b) && b.Dims.Count == 1 && b.Dims[0] == n && b.DataType == (int)TensorProto.Types.DataType.Float)
+                {
+                    quantized.Input.AddRange(["", bias]);
+                    quantized.Output[0] = add.Output[0];
+                    folded.Add(add);
+                }
+
+                continue;
+            }
+
+            // Per-row scales: the kernel scales its output by them after adding a bias, so the bias stays in its own Add.
+            quantized.Output.Add($"{name}/rows");
             graph.Initializer.Add(Int64Tensor($"{name}/width", [n], 1));
             nodes.Add(Node("Concat", $"{name}/shape", [input.LeadingShape, $"{name}/width"], $"{name}/shape_output", Attribute("axis", 0)));
             nodes.Add(Node("Reshape", $"{name}/unflatten", [$"{name}/rows", $"{name}/shape_output"], node.Output[0]));
-            count++;
         }
 
         graph.Node.Clear();
@@ -103,7 +140,7 @@ internal static class EncoderQuantizer
     }
 
     /// <summary>Adds the nodes that flatten, scale and quantize one activation, row by row.</summary>
-    private static QuantizedInput QuantizeInput(string x, long k, List<NodeProto> nodes, GraphProto graph)
+    private static QuantizedInput QuantizeInputPerRow(string x, long k, List<NodeProto> nodes, GraphProto graph)
     {
         var p = $"{x}/quantize";
         graph.Initializer.Add(Int64Tensor($"{p}/rows_shape", [-1, k], 2));
@@ -139,6 +176,40 @@ internal static class EncoderQuantizer
             Attribute = { Attribute("axis", 0) },
         });
         return new QuantizedInput($"{p}/quantized", $"{p}/scale_output", $"{p}/zero_point", $"{p}/leading_output");
+    }
+
+    /// <summary>Adds the node that quantizes one activation with a fixed scale (calibrated max |x| / 127).</summary>
+    private static QuantizedInput QuantizeInputFixed(string x, float range, List<NodeProto> nodes, GraphProto graph)
+    {
+        var p = $"{x}/quantize";
+        graph.Initializer.Add(FloatTensor($"{p}/scale", [Math.Max(range / 127f, MinimumScale)]));
+        graph.Initializer.Add(new TensorProto { Name = $"{p}/zero_point", DataType = (int)TensorProto.Types.DataType.Uint8, RawData = ByteString.CopyFrom(128) });
+        nodes.Add(Node("QuantizeLinear", $"{p}/quantize_linear", [x, $"{p}/scale", $"{p}/zero_point"], $"{p}/quantized"));
+        return new QuantizedInput($"{p}/quantized", $"{p}/scale", $"{p}/zero_point", LeadingShape: null);
+    }
+
+    /// <summary>
+    /// The activations that get one calibrated scale: the inputs of the square projections (in BERT-family encoders the
+    /// query, key and value projections, which share their input, and the attention output projection). The
+    /// feed-forward's inputs keep per-row scales: measured on arctic-embed-xs, a fixed scale there moved scores twice as
+    /// much as per-row scales (docs/quantization.md), while on the attention projections it cost little.
+    /// </summary>
+    public static string[] FixedScaleInputs(ModelProto model)
+    {
+        var initializers = model.Graph.Initializer.ToDictionary(i => i.Name);
+        return [.. model.Graph.Node
+            .Where(n => IsQuantizable(n, initializers, out _))
+            .GroupBy(n => n.Input[0], StringComparer.Ordinal)
+            .Where(readers => readers.All(n => initializers[n.Input[1]].Dims[0] == initializers[n.Input[1]].Dims[1]))
+            .Select(readers => readers.Key)];
+    }
+
+    /// <summary>A MatMul with a constant 2-D fp32 weight.</summary>
+    private static bool IsQuantizable(NodeProto node, Dictionary<string, TensorProto> initializers, [NotNullWhen(true)] out TensorProto? weight)
+    {
+        weight = node.OpType == "MatMul" && node.Domain.Length == 0 && initializers.TryGetValue(node.Input[1], out var w) && w.Dims.Count == 2
+            && w.DataType == (int)TensorProto.Types.DataType.Float ? w : null;
+        return weight is not null;
     }
 
     /// <summary>Signed symmetric per-column quantization of a row-major <c>[K, N]</c> weight.</summary>
@@ -214,5 +285,7 @@ internal static class EncoderQuantizer
         return tensor;
     }
 
-    private sealed record QuantizedInput(string Quantized, string Scale, string ZeroPoint, string LeadingShape);
+    /// <summary>A quantized activation; <paramref name="LeadingShape"/> is the flattened rows' leading shape (per-row
+    /// scales), or null (one fixed scale, the activation keeps its shape).</summary>
+    private sealed record QuantizedInput(string Quantized, string Scale, string ZeroPoint, string? LeadingShape);
 }

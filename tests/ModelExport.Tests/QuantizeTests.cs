@@ -14,7 +14,15 @@ public sealed class QuantizedPackageFixture : IAsyncLifetime
 {
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "quantize-test-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>The recipe the build uses: calibrated fixed scales for the attention projections' inputs.</summary>
     public string Quantized => Path.Combine(Root, "int8");
+
+    /// <summary>Without calibration data: per-row scales for every activation.</summary>
+    public string PerRow => Path.Combine(Root, "int8-per-row");
+
+    public string PerRowOutput { get; private set; } = string.Empty;
+
+    public string PerRowError { get; private set; } = string.Empty;
 
     public string Output { get; private set; } = string.Empty;
 
@@ -25,7 +33,11 @@ public sealed class QuantizedPackageFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Root);
-        (ExitCode, Output, Error) = await CliRunner.RunAsync(["quantize", "--out", Quantized, "--check-data", CliRunner.Data("test.jsonl")]);
+        (ExitCode, Output, Error) = await CliRunner.RunAsync(
+            ["quantize", "--out", Quantized, "--check-data", CliRunner.Data("test.jsonl"), "--calibration-data", CliRunner.Data("dev.jsonl")]);
+        int exitCode;
+        (exitCode, PerRowOutput, PerRowError) = await CliRunner.RunAsync(["quantize", "--out", PerRow]);
+        PerRowError = exitCode == 0 ? PerRowError : "exit " + exitCode + ": " + PerRowError;
     }
 
     public Task DisposeAsync()
@@ -74,11 +86,49 @@ public sealed class QuantizeTests(QuantizedPackageFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public void Quantize_WithCalibrationData_FixesTheAttentionInputsScalesAndFoldsTheirBiases()
+    {
+        Assert.True(fixture.ExitCode == 0, fixture.Error);
+        var report = JsonNode.Parse(fixture.Output)!;
+        Assert.Equal("fixed for the attention projections' inputs, per-row for the feed-forward's", report["activationScales"]!.GetValue<string>());
+        Assert.Equal(297, report["calibration"]!["texts"]!.GetValue<int>());
+        var activations = report["calibration"]!["activations"]!.AsArray().Select(a => a!).ToArray();
+
+        // Six layers' query/key/value input and attention context, and the [CLS]-only layer's first position.
+        Assert.Equal(13, activations.Length);
+        Assert.Equal("/embeddings/LayerNorm/Add_1_output_0", activations[0]["name"]!.GetValue<string>());
+        Assert.Single(activations, a => a["name"]!.GetValue<string>() == "cls_only/first_position");
+        Assert.All(activations, a => Assert.InRange(a["medianRowMax"]!.GetValue<float>(), 0.01f, a["max"]!.GetValue<float>()));
+
+        var graph = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(fixture.Quantized, "encoder.onnx"))).Graph;
+        var matMuls = graph.Node.Where(n => n.OpType == "MatMulIntegerToFloat").ToArray();
+        Assert.Equal(36, matMuls.Length);
+        // The four attention projections of each layer take one fixed scale and their bias; the feed-forward's two keep
+        // per-row scales and a separate bias Add.
+        Assert.Equal(24, matMuls.Count(n => n.Input.Count == 7 && n.Input[6].Length > 0));
+        Assert.Equal(13, graph.Node.Count(n => n.OpType == "QuantizeLinear" && n.Domain.Length == 0));
+        Assert.Equal(12, graph.Node.Count(n => n.OpType == "QuantizeLinear" && n.Domain == EncoderQuantizer.MicrosoftDomain));
+    }
+
+    [Fact]
+    public void Quantize_WithoutCalibrationData_QuantizesEveryActivationPerRow()
+    {
+        Assert.True(fixture.PerRowError.Length == 0 || !fixture.PerRowError.StartsWith("exit", StringComparison.Ordinal), fixture.PerRowError);
+        var report = JsonNode.Parse(fixture.PerRowOutput)!;
+        Assert.Equal("per-row", report["activationScales"]!.GetValue<string>());
+        Assert.Null(report["calibration"]);
+
+        var graph = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(fixture.PerRow, "encoder.onnx"))).Graph;
+        Assert.All(graph.Node.Where(n => n.OpType == "MatMulIntegerToFloat"), n => Assert.Equal(5, n.Input.Count));
+        Assert.Equal(25, graph.Node.Count(n => n.OpType == "QuantizeLinear" && n.Domain == EncoderQuantizer.MicrosoftDomain));
+    }
+
+    [Fact]
     public async Task Quantize_SameInput_WritesByteIdenticalEncoder()
     {
         var again = Path.Combine(fixture.Root, "again");
 
-        var (exitCode, _, error) = await CliRunner.RunAsync(["quantize", "--out", again]);
+        var (exitCode, _, error) = await CliRunner.RunAsync(["quantize", "--out", again, "--calibration-data", CliRunner.Data("dev.jsonl")]);
 
         Assert.True(exitCode == 0, error);
         foreach (var file in new[] { "encoder.onnx", "encoder.onnx.data" })
@@ -91,10 +141,13 @@ public sealed class QuantizeTests(QuantizedPackageFixture fixture) : IClassFixtu
         Assert.Contains("warning: no --check-data given", error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Int8_TextAloneAndInsideABatchOfLongerTexts_WithinOneTenThousandth()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Int8_TextAloneAndInsideABatchOfLongerTexts_WithinOneTenThousandth(bool perRow)
     {
-        using var extractor = await OpenAsync(fixture.Quantized);
+        Assert.True(fixture.PerRowError.Length == 0 || !fixture.PerRowError.StartsWith("exit", StringComparison.Ordinal), fixture.PerRowError);
+        using var extractor = await OpenAsync(perRow ? fixture.PerRow : fixture.Quantized);
         var inputs = Texts.Select(t => extractor.Tokenizer.Encode(t).Ids).ToArray();
 
         var together = extractor.Pool(inputs, [Pooling.Cls], 4096, 32, TestContext.Token)[Pooling.Cls];
@@ -106,11 +159,13 @@ public sealed class QuantizeTests(QuantizedPackageFixture fixture) : IClassFixtu
         }
     }
 
-    [Fact]
-    public async Task Int8_ClsVectors_StayNearFp32()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Int8_ClsVectors_StayNearFp32(bool perRow)
     {
         using var fp32 = await OpenAsync(TestPaths.DefaultModel);
-        using var int8 = await OpenAsync(fixture.Quantized);
+        using var int8 = await OpenAsync(perRow ? fixture.PerRow : fixture.Quantized);
         var inputs = Texts.Select(t => fp32.Tokenizer.Encode(t).Ids).ToArray();
 
         var expected = fp32.Pool(inputs, [Pooling.Cls], 4096, 32, TestContext.Token)[Pooling.Cls];
@@ -214,12 +269,27 @@ public sealed class QuantizeTests(QuantizedPackageFixture fixture) : IClassFixtu
     [Theory]
     [InlineData("--bits", "6", "error: --bits 6 is not supported; use 8, or 7 on CPUs without VNNI.")]
     [InlineData("--check-data", "no-such-file.jsonl", "error: Data file 'no-such-file.jsonl' does not exist; expected JSON Lines of {\"id\", \"text\", \"label\"}.")]
+    [InlineData("--calibration-data", "no-such-file.jsonl", "error: Data file 'no-such-file.jsonl' does not exist; expected JSON Lines of {\"text\"}.")]
     public async Task Quantize_BadArguments_ExitOneWithTheReason(string option, string value, string message)
     {
         var (exitCode, _, error) = await CliRunner.RunAsync(["quantize", "--out", Path.Combine(fixture.Root, "bad-" + Guid.NewGuid().ToString("N")), option, value]);
 
         Assert.Equal(1, exitCode);
         Assert.Equal(message, error.Trim());
+    }
+
+    [Fact]
+    public async Task Quantize_CalibrationLineWithoutText_IsRefusedNamingTheLine_BeforeWritingAnything()
+    {
+        var data = Path.Combine(fixture.Root, "calibration-" + Guid.NewGuid().ToString("N") + ".jsonl");
+        await File.WriteAllLinesAsync(data, ["{\"text\": \"fine\"}", "{\"label\": \"positive\"}"], TestContext.Token);
+        var output = Path.Combine(fixture.Root, "bad-calibration");
+
+        var (exitCode, _, error) = await CliRunner.RunAsync(["quantize", "--out", output, "--calibration-data", data]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"error: '{data}' line 2 lacks a non-empty \"text\"; expected {{\"text\"}}.", error.Trim());
+        Assert.False(Directory.Exists(output));
     }
 
     [Fact]
