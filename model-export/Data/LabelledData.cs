@@ -70,6 +70,11 @@ internal static class LabelledData
             {
                 throw new ModelExportException($"'{path}' line {lineNumber} is not valid JSON: {exception.Message}", exception);
             }
+            catch (InvalidOperationException exception)
+            {
+                // JsonNode reads a string only when asked for it: an escaped lone surrogate ("\ud800") surfaces here.
+                throw new ModelExportException($"'{path}' line {lineNumber} has a string that is not valid Unicode: {exception.Message}", exception);
+            }
         }
 
         return examples.Count > 0 ? examples : throw new ModelExportException($"'{path}' has no examples.");

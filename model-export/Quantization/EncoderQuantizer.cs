@@ -34,9 +34,9 @@ internal static class EncoderQuantizer
     /// <summary>Quantizes every constant-weight MatMul of <paramref name="model"/> in place.</summary>
     /// <param name="model">An fp32 encoder.</param>
     /// <param name="weightBits">8, or 7 (weights in [-63, 63]: safer on CPUs without VNNI, where 8-bit products can saturate).</param>
-    /// <returns>How many MatMuls were quantized.</returns>
     /// <param name="ranges">Calibrated max |x| per MatMul input: those inputs are quantized with one fixed scale and the
     /// MatMul's bias is folded into the kernel; the others get per-row scales. Null: every input per row.</param>
+    /// <returns>How many MatMuls were quantized.</returns>
     public static int Quantize(ModelProto model, int weightBits, IReadOnlyDictionary<string, float>? ranges = null)
     {
         if (weightBits is not (7 or 8))

@@ -293,6 +293,18 @@ public sealed class QuantizeTests(QuantizedPackageFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Quantize_CalibrationTextThatIsNotValidUnicode_IsRefusedNamingTheLine()
+    {
+        var data = Path.Combine(fixture.Root, "calibration-" + Guid.NewGuid().ToString("N") + ".jsonl");
+        await File.WriteAllLinesAsync(data, ["{\"text\": \"fine\"}", "{\"text\": \"lone \\ud800 surrogate\"}"], TestContext.Token);
+
+        var (exitCode, _, error) = await CliRunner.RunAsync(["quantize", "--out", Path.Combine(fixture.Root, "bad-unicode"), "--calibration-data", data]);
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith($"error: '{data}' line 2 has a string that is not valid Unicode: ", error.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Quantize_NonEmptyOutput_IsRefused()
     {
         var (exitCode, _, error) = await CliRunner.RunAsync(["quantize", "--out", fixture.Quantized]);
