@@ -49,6 +49,9 @@ internal static class ActivationRanges
         using var session = new InferenceSession(probe.ToByteArray(), options);
         var rowMaxima = tensors.ToDictionary(t => t, _ => new List<float>(), StringComparer.Ordinal);
         var encoded = texts.Select(t => tokenizer.Encode(t).Ids).OrderBy(ids => ids.Length).ToArray();
+        string[] inputs = encoder.TokenTypeIds is { } types && session.InputNames.Contains(types)
+            ? [encoder.InputIds, encoder.AttentionMask, types]
+            : [encoder.InputIds, encoder.AttentionMask];
         foreach (var batch in encoded.Chunk(BatchRows))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -68,16 +71,8 @@ internal static class ActivationRanges
             using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
             using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
             using var typesValue = OrtValue.CreateTensorValueFromMemory(new long[ids.Length], shape);
-            var names = new List<string> { encoder.InputIds, encoder.AttentionMask };
-            var values = new List<OrtValue> { idsValue, maskValue };
-            if (encoder.TokenTypeIds is { } types && session.InputNames.Contains(types))
-            {
-                names.Add(types);
-                values.Add(typesValue);
-            }
-
             using var runOptions = new RunOptions();
-            using var outputs = session.Run(runOptions, names, values, [.. tensors]);
+            using var outputs = session.Run(runOptions, inputs, new[] { idsValue, maskValue, typesValue }[..inputs.Length], [.. tensors]);
             var index = 0;
             foreach (var name in tensors)
             {

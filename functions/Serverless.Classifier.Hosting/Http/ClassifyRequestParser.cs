@@ -257,17 +257,15 @@ internal static class ClassifyRequestParser
                 case "chunk_size":
                     chunking = chunking with
                     {
-                        Size = value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var size) && size >= 3
-                            ? size
-                            : throw Invalid(field, $"{field} must be a whole number of tokens per window, [CLS] and [SEP] included: at least 3 and at most the model's maximum length (the default)."),
+                        Size = WholeNumber(value, minimum: 3)
+                            ?? throw Invalid(field, $"{field} must be a whole number of tokens per window, [CLS] and [SEP] included: at least 3 and at most the model's maximum length (the default)."),
                     };
                     break;
                 case "chunk_stride":
                     chunking = chunking with
                     {
-                        Stride = value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var stride) && stride >= 0
-                            ? stride
-                            : throw Invalid(field, $"{field} must be a whole number of word pieces shared by consecutive windows, at least 0 (default: a quarter of a window)."),
+                        Stride = WholeNumber(value, minimum: 0)
+                            ?? throw Invalid(field, $"{field} must be a whole number of word pieces shared by consecutive windows, at least 0 (default: a quarter of a window)."),
                     };
                     break;
                 case "chunk_aggregate":
@@ -298,6 +296,10 @@ internal static class ClassifyRequestParser
 
         return on ? chunking : null;
     }
+
+    /// <summary>A JSON number that is a 32-bit whole number of at least <paramref name="minimum"/>, else null.</summary>
+    private static int? WholeNumber(JsonElement value, int minimum) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= minimum ? number : null;
 
     internal static ClassifierException Invalid(string field, string message) =>
         new(ClassifierErrorKind.InvalidInput, message) { Field = field };

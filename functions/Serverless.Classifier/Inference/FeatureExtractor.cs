@@ -51,12 +51,7 @@ public sealed class FeatureExtractor : IDisposable, IRowEncoder
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(tokenizer);
         await PackageFiles.VerifyAsync(directory, encoder, verifyHashes, cancellationToken).ConfigureAwait(false);
-        await PackageFiles.VerifyAsync(directory, tokenizer.File, verifyHashes ? tokenizer.Sha256 : null, cancellationToken).ConfigureAwait(false);
-        WordPieceTextTokenizer textTokenizer;
-        await using (var vocabulary = File.OpenRead(Path.Combine(directory, tokenizer.File)))
-        {
-            textTokenizer = WordPieceTextTokenizer.Create(vocabulary, tokenizer, tokenizer.File);
-        }
+        var textTokenizer = await WordPieceTextTokenizer.OpenAsync(directory, tokenizer, verifyHashes, cancellationToken).ConfigureAwait(false);
 
         var session = sessions.Create(Path.Combine(directory, encoder.File), "encoder");
         try

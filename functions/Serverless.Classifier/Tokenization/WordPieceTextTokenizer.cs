@@ -67,6 +67,22 @@ public sealed class WordPieceTextTokenizer
     /// <summary>True for the special tokens ([CLS], [SEP], [PAD], [UNK], [MASK] as the manifest names them).</summary>
     public bool IsSpecial(int id) => _specialTokens.Any(t => t.Id == id);
 
+    /// <summary>Opens a package's vocabulary after checking it against the manifest's tokenizer section (file and hash).</summary>
+    /// <param name="directory">The package folder.</param>
+    /// <param name="settings">The manifest's tokenizer section.</param>
+    /// <param name="cancellationToken">Stops the hash check.</param>
+    /// <exception cref="ClassifierException">ModelInvalid: the vocabulary is missing or does not match its hash.</exception>
+    public static Task<WordPieceTextTokenizer> OpenAsync(string directory, TokenizerManifest settings, CancellationToken cancellationToken) =>
+        OpenAsync(directory, settings, verifyHash: true, cancellationToken);
+
+    internal static async Task<WordPieceTextTokenizer> OpenAsync(string directory, TokenizerManifest settings, bool verifyHash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        await PackageFiles.VerifyAsync(directory, settings.File, verifyHash ? settings.Sha256 : null, cancellationToken).ConfigureAwait(false);
+        await using var vocabulary = File.OpenRead(Path.Combine(directory, settings.File));
+        return Create(vocabulary, settings, settings.File);
+    }
+
     /// <summary>Loads a vocabulary (one token per line, id = line number) and checks the special tokens are in it.</summary>
     /// <param name="vocabulary">UTF-8 vocabulary; read to the end, not disposed.</param>
     /// <param name="settings">The manifest's tokenizer section.</param>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.Classifier.Model;
 
 namespace Serverless.Classifier.Benchmarks.Harness;
 
@@ -16,17 +17,9 @@ internal static class CorpusRun
         var texts = Corpus.Read(options["corpus"]);
         var runs = int.Parse(options.GetValueOrDefault("runs", "3"), System.Globalization.CultureInfo.InvariantCulture);
         var chunk = int.Parse(options.GetValueOrDefault("chunk", "256"), System.Globalization.CultureInfo.InvariantCulture);
-        var services = new ServiceCollection();
-        services.AddLogging();
         var arena = options.GetValueOrDefault("arena", "default");
-        services.AddTextClassifier().Configure(o =>
-        {
-            (o.ModelPath, o.MaxInputsPerRequest) = (options["package"], chunk);
-            o.CpuMemoryArena = arena == "default" ? o.CpuMemoryArena : arena == "on";
-        });
-        await using var provider = services.BuildServiceProvider();
-        var classifier = provider.GetRequiredService<ITextClassifier>();
-        await classifier.LoadAsync(CancellationToken.None);
+        var (provider, classifier) = await LoadAsync(options["package"], chunk, arena == "default" ? null : arena == "on");
+        await using var loaded = provider;
         var seconds = new List<double>();
         for (var run = 0; run < runs; run++)
         {
@@ -43,7 +36,7 @@ internal static class CorpusRun
         var manifest = classifier.Manifest!;
         Console.WriteLine(new JsonObject
         {
-            ["system"] = $"product batch path, {manifest.Encoder.Precision.ToString().ToLowerInvariant()}{(manifest.Encoder.ClsOnlyLastLayer ? " + [CLS]-only last layer" : string.Empty)}",
+            ["system"] = SystemOf(manifest),
             ["package"] = $"{manifest.Name} {manifest.Version}",
             ["texts"] = texts.Count,
             ["runs"] = new JsonArray([.. seconds.Select(s => JsonValue.Create(Math.Round(s, 3)))]),
@@ -54,6 +47,26 @@ internal static class CorpusRun
         }.ToJsonString());
         return 0;
     }
+
+    /// <summary>The product's classifier on one package, loaded (chunks of <paramref name="chunk"/> texts per request).</summary>
+    internal static async Task<(ServiceProvider Provider, ITextClassifier Classifier)> LoadAsync(string package, int chunk, bool? arena = null)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddTextClassifier().Configure(o =>
+        {
+            (o.ModelPath, o.MaxInputsPerRequest) = (package, chunk);
+            o.CpuMemoryArena = arena ?? o.CpuMemoryArena;
+        });
+        var provider = services.BuildServiceProvider();
+        var classifier = provider.GetRequiredService<ITextClassifier>();
+        await classifier.LoadAsync(CancellationToken.None);
+        return (provider, classifier);
+    }
+
+    /// <summary>The result line's "system": the batch path and the package's precision.</summary>
+    internal static string SystemOf(ModelManifest manifest) =>
+        $"product batch path, {manifest.Encoder.Precision.ToString().ToLowerInvariant()}{(manifest.Encoder.ClsOnlyLastLayer ? " + [CLS]-only last layer" : string.Empty)}";
 }
 
 /// <summary>
@@ -77,13 +90,8 @@ internal static class CorpusRatio
             var classifiers = new List<ITextClassifier>();
             foreach (var package in packages)
             {
-                var services = new ServiceCollection();
-                services.AddLogging();
-                services.AddTextClassifier().Configure(o => (o.ModelPath, o.MaxInputsPerRequest) = (package, chunk));
-                var provider = services.BuildServiceProvider();
+                var (provider, classifier) = await CorpusRun.LoadAsync(package, chunk);
                 providers.Add(provider);
-                var classifier = provider.GetRequiredService<ITextClassifier>();
-                await classifier.LoadAsync(CancellationToken.None);
                 classifiers.Add(classifier);
             }
 
@@ -110,7 +118,7 @@ internal static class CorpusRatio
                 var speed = Enumerable.Range(0, runs).Select(run => seconds[0][run] / seconds[index][run]).Order().ElementAt(runs / 2);
                 Console.WriteLine(new JsonObject
                 {
-                    ["system"] = $"product batch path, {manifest.Encoder.Precision.ToString().ToLowerInvariant()}{(manifest.Encoder.ClsOnlyLastLayer ? " + [CLS]-only last layer" : string.Empty)}",
+                    ["system"] = CorpusRun.SystemOf(manifest),
                     ["package"] = $"{manifest.Name} {manifest.Version}",
                     ["path"] = packages[index],
                     ["texts"] = texts.Count,
