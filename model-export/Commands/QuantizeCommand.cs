@@ -166,6 +166,12 @@ internal static class QuantizeCommand
     {
         Directory.CreateDirectory(directory);
         var encoderPath = Path.Combine(source, manifest.Encoder.File);
+        // The int8 manifest records this hash as its source: it has to be the file's.
+        if (!File.Exists(encoderPath) || await ModelPackage.Sha256Async(encoderPath, cancellationToken) != manifest.Encoder.Sha256)
+        {
+            throw new ModelExportException($"'{encoderPath}' is missing or does not match the sha256 in its manifest; the package is damaged or was edited. Restore it before quantizing.");
+        }
+
         var model = ModelProto.Parser.ParseFrom(await File.ReadAllBytesAsync(encoderPath, cancellationToken));
         if (clsOnlyLastLayer)
         {
@@ -175,12 +181,7 @@ internal static class QuantizeCommand
         Dictionary<string, ActivationRange>? ranges = null;
         if (calibration.Count > 0)
         {
-            WordPieceTextTokenizer tokenizer;
-            await using (var vocabulary = File.OpenRead(Path.Combine(source, manifest.Tokenizer.File)))
-            {
-                tokenizer = WordPieceTextTokenizer.Create(vocabulary, manifest.Tokenizer, manifest.Tokenizer.File);
-            }
-
+            var tokenizer = await WordPieceTextTokenizer.OpenAsync(source, manifest.Tokenizer, cancellationToken);
             ranges = ActivationRanges.Measure(model, EncoderQuantizer.FixedScaleInputs(model), manifest.Encoder, tokenizer, calibration, cancellationToken);
         }
 

@@ -21,7 +21,7 @@ internal static class LabelledData
     /// <summary>Reads the texts of JSON Lines <c>{"text"}</c> (other fields, labels included, are ignored).</summary>
     public static IReadOnlyList<string> ReadTexts(string path) =>
         ReadLines(path, "{\"text\"}", (line, lineNumber) =>
-            JsonNode.Parse(line)?["text"] is JsonValue t && t.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text)
+            JsonNode.Parse(line) is JsonObject node && node["text"] is JsonValue t && t.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text)
                 ? text
                 : throw new ModelExportException($"'{path}' line {lineNumber} lacks a non-empty \"text\"; expected {{\"text\"}}."));
 
@@ -32,7 +32,7 @@ internal static class LabelledData
     public static IReadOnlyList<(string Text, string[] Labels)> ReadSets(string path) =>
         ReadLines(path, "{\"id\", \"text\", \"labels\": [...]}", (line, lineNumber) =>
         {
-            var node = JsonNode.Parse(line);
+            var node = JsonNode.Parse(line) as JsonObject;
             var text = node?["text"] is JsonValue t && t.TryGetValue<string>(out var value) ? value : null;
             string[]? labels = node?["labels"] is JsonArray array && array.All(l => l is JsonValue v && v.TryGetValue<string>(out _))
                 ? [.. array.Select(l => l!.GetValue<string>())]

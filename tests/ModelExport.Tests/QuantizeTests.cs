@@ -24,6 +24,8 @@ public sealed class QuantizedPackageFixture : IAsyncLifetime
 
     public string PerRowError { get; private set; } = string.Empty;
 
+    public int PerRowExitCode { get; private set; }
+
     public string Output { get; private set; } = string.Empty;
 
     public string Error { get; private set; } = string.Empty;
@@ -35,9 +37,7 @@ public sealed class QuantizedPackageFixture : IAsyncLifetime
         Directory.CreateDirectory(Root);
         (ExitCode, Output, Error) = await CliRunner.RunAsync(
             ["quantize", "--out", Quantized, "--check-data", CliRunner.Data("test.jsonl"), "--calibration-data", CliRunner.Data("dev.jsonl")]);
-        int exitCode;
-        (exitCode, PerRowOutput, PerRowError) = await CliRunner.RunAsync(["quantize", "--out", PerRow]);
-        PerRowError = exitCode == 0 ? PerRowError : "exit " + exitCode + ": " + PerRowError;
+        (PerRowExitCode, PerRowOutput, PerRowError) = await CliRunner.RunAsync(["quantize", "--out", PerRow]);
     }
 
     public Task DisposeAsync()
@@ -113,7 +113,7 @@ public sealed class QuantizeTests(QuantizedPackageFixture fixture) : IClassFixtu
     [Fact]
     public void Quantize_WithoutCalibrationData_QuantizesEveryActivationPerRow()
     {
-        Assert.True(fixture.PerRowError.Length == 0 || !fixture.PerRowError.StartsWith("exit", StringComparison.Ordinal), fixture.PerRowError);
+        Assert.True(fixture.PerRowExitCode == 0, fixture.PerRowError);
         var report = JsonNode.Parse(fixture.PerRowOutput)!;
         Assert.Equal("per-row", report["activationScales"]!.GetValue<string>());
         Assert.Null(report["calibration"]);
@@ -146,7 +146,7 @@ public sealed class QuantizeTests(QuantizedPackageFixture fixture) : IClassFixtu
     [InlineData(true)]
     public async Task Int8_TextAloneAndInsideABatchOfLongerTexts_WithinOneTenThousandth(bool perRow)
     {
-        Assert.True(fixture.PerRowError.Length == 0 || !fixture.PerRowError.StartsWith("exit", StringComparison.Ordinal), fixture.PerRowError);
+        Assert.True(fixture.PerRowExitCode == 0, fixture.PerRowError);
         using var extractor = await OpenAsync(perRow ? fixture.PerRow : fixture.Quantized);
         var inputs = Texts.Select(t => extractor.Tokenizer.Encode(t).Ids).ToArray();
 
@@ -292,6 +292,23 @@ public sealed class QuantizeTests(QuantizedPackageFixture fixture) : IClassFixtu
         Assert.False(Directory.Exists(output));
     }
 
+    [Theory]
+    [InlineData("{\"text\": 5}", "line 1 lacks a non-empty \"text\"; expected {\"text\"}.")]
+    [InlineData("{\"text\": \"   \"}", "line 1 lacks a non-empty \"text\"; expected {\"text\"}.")]
+    [InlineData("[\"text\"]", "line 1 lacks a non-empty \"text\"; expected {\"text\"}.")]
+    [InlineData("{\"text\": ", "line 1 is not valid JSON: ")]
+    [InlineData("", "has no examples.")]
+    public async Task Quantize_CalibrationDataOfTheWrongShape_IsRefusedWithTheReason(string line, string reason)
+    {
+        var data = Path.Combine(fixture.Root, "calibration-" + Guid.NewGuid().ToString("N") + ".jsonl");
+        await File.WriteAllTextAsync(data, line, TestContext.Token);
+
+        var (exitCode, _, error) = await CliRunner.RunAsync(["quantize", "--out", Path.Combine(fixture.Root, "bad-shape"), "--calibration-data", data]);
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith($"error: '{data}' {reason}", error.Trim(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Quantize_CalibrationTextThatIsNotValidUnicode_IsRefusedNamingTheLine()
     {
@@ -302,6 +319,27 @@ public sealed class QuantizeTests(QuantizedPackageFixture fixture) : IClassFixtu
 
         Assert.Equal(1, exitCode);
         Assert.StartsWith($"error: '{data}' line 2 has a string that is not valid Unicode: ", error.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Quantize_SourceEncoderThatDoesNotMatchItsManifest_IsRefused()
+    {
+        var source = Path.Combine(fixture.Root, "edited-source");
+        foreach (var file in Directory.EnumerateFiles(TestPaths.DefaultModel, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(source, Path.GetRelativePath(TestPaths.DefaultModel, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        await File.AppendAllTextAsync(Path.Combine(source, "encoder.onnx"), " ", TestContext.Token);
+        var output = Path.Combine(fixture.Root, "from-edited-source");
+
+        var (exitCode, _, error) = await CliRunner.RunAsync(["quantize", "--model", source, "--out", output]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"error: '{Path.Combine(source, "encoder.onnx")}' is missing or does not match the sha256 in its manifest; the package is damaged or was edited. Restore it before quantizing.", error.Trim());
+        Assert.False(Directory.Exists(output));
     }
 
     [Fact]
