@@ -28,6 +28,8 @@ public sealed class TelemetryTests(AzuriteFixture storage)
         await using var collector = await StartCollectorAsync(received);
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var (modelName, queueName) = ("otel-" + suffix, "otel-jobs-" + suffix);
+        // A model cache of its own: the default one under the temp folder would keep a copy of the model per run.
+        using var cache = new TemporaryDirectory("classifier-cache-");
         await ModelPublisher.PublishAsync(new Azure.Storage.Blobs.BlobServiceClient(storage.ConnectionString).GetBlobContainerClient("models"), TestPaths.DefaultModel, modelName, "1.0.0", promote: true, TestContext.Token);
         await using var app = await LocalHostApp.BuildAsync(
             ["--urls", "http://127.0.0.1:0"],
@@ -35,6 +37,7 @@ public sealed class TelemetryTests(AzuriteFixture storage)
             {
                 ["AzureWebJobsStorage"] = storage.ConnectionString,
                 ["Classifier:ModelName"] = modelName,
+                ["Classifier:CachePath"] = cache.Path,
                 ["ClassifyQueueName"] = queueName,
                 ["Seed:DefaultModel"] = "false",
                 ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.500",
