@@ -38,4 +38,7 @@ public sealed class ClassifierException : Exception
     /// <summary>For <see cref="ClassifierErrorKind.InvalidInput"/> and <see cref="ClassifierErrorKind.PayloadTooLarge"/>:
     /// the request field at fault (<c>inputs[3]</c>, <c>parameters.head</c>), when there is one.</summary>
     public string? Field { get; init; }
+
+    /// <summary>For <see cref="ClassifierErrorKind.InvalidInput"/>: which rule the input broke, when an adapter needs to tell.</summary>
+    public InvalidInputRule Rule { get; init; }
 }

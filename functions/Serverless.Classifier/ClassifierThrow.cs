@@ -6,8 +6,8 @@ namespace Serverless.Classifier;
 internal static class ClassifierThrow
 {
     [DoesNotReturn]
-    public static void InvalidInput(string field, string message) =>
-        throw new ClassifierException(ClassifierErrorKind.InvalidInput, message) { Field = field };
+    public static void InvalidInput(string field, string message, InvalidInputRule rule = InvalidInputRule.Other) =>
+        throw new ClassifierException(ClassifierErrorKind.InvalidInput, message) { Field = field, Rule = rule };
 
     [DoesNotReturn]
     public static void PayloadTooLarge(string field, string message) =>

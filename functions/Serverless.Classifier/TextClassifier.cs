@@ -288,7 +288,8 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
                     $"inputs[{i}]",
                     request.SecondTexts?[i] is null
                         ? $"inputs[{i}] is longer than the model's maximum of {maxLength} tokens; shorten it, set truncation to true to cut it, or turn chunking on."
-                        : $"inputs[{i}] is longer than the model's maximum of {maxLength} tokens as a text pair; shorten it, or set truncation to true to cut it (longest_first).");
+                        : $"inputs[{i}] is longer than the model's maximum of {maxLength} tokens as a text pair; shorten it, or set truncation to true to cut it (longest_first).",
+                    InvalidInputRule.TooLong);
             }
         }
 
@@ -354,7 +355,7 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
         var texts = request.Texts;
         if (texts is null || texts.Count == 0)
         {
-            ClassifierThrow.InvalidInput("inputs", "inputs is empty; send a string or a non-empty array of strings.");
+            ClassifierThrow.InvalidInput("inputs", "inputs is empty; send a string or a non-empty array of strings.", InvalidInputRule.Empty);
         }
 
         if (texts.Count > _options.MaxInputsPerRequest)
@@ -367,7 +368,7 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
         {
             if (TextLimits.Check(texts[i], _options, request.Chunking is not null) is { } problem)
             {
-                throw new ClassifierException(problem.Kind, $"inputs[{i}] {problem.Reason}") { Field = $"inputs[{i}]" };
+                throw problem.ToException($"inputs[{i}]");
             }
         }
 
@@ -393,7 +394,7 @@ internal sealed class TextClassifier : ITextClassifier, IDisposable
 
                 if (TextLimits.Check(seconds[i], _options) is { } problem)
                 {
-                    throw new ClassifierException(problem.Kind, $"inputs[{i}].text_pair {problem.Reason}") { Field = $"inputs[{i}].text_pair" };
+                    throw problem.ToException($"inputs[{i}].text_pair");
                 }
             }
         }

@@ -46,9 +46,9 @@ public static class TextLimits
 
         if (IsBlank(text))
         {
-            return new TextProblem(
-                ClassifierErrorKind.InvalidInput,
-                text.Length == 0 ? "is empty; send text to classify." : "has no text to classify, only whitespace, control or format characters.");
+            return text.Length == 0
+                ? new TextProblem(ClassifierErrorKind.InvalidInput, "is empty; send text to classify.", InvalidInputRule.Empty)
+                : new TextProblem(ClassifierErrorKind.InvalidInput, "has no text to classify, only whitespace, control or format characters.");
         }
 
         return null;
@@ -100,4 +100,9 @@ public static class TextLimits
 /// <summary>Why a text cannot be classified.</summary>
 /// <param name="Kind">InvalidInput or PayloadTooLarge.</param>
 /// <param name="Reason">Reads after the input's name, such as "has 25000 characters; at most 20000 are allowed. Shorten it."</param>
-public readonly record struct TextProblem(ClassifierErrorKind Kind, string Reason);
+/// <param name="Rule">For InvalidInput, the rule broken where adapters tell rules apart.</param>
+public readonly record struct TextProblem(ClassifierErrorKind Kind, string Reason, InvalidInputRule Rule = InvalidInputRule.Other)
+{
+    /// <summary>The exception for the input named <paramref name="field"/> (its name starts the message).</summary>
+    public ClassifierException ToException(string field) => new(Kind, $"{field} {Reason}") { Field = field, Rule = Rule };
+}

@@ -96,6 +96,8 @@ public sealed class TeiRouteTests(LocalHostFixture host) : IClassFixture<LocalHo
         { "application/json", """{"inputs":"ok","truncation_direction":"up"}""", 422, "Validation", "truncation_direction must be \"Right\" (keep the start of an over-long input) or \"Left\" (keep its end)." },
         { "application/json", """{"inputs":"ok","raw_scores":"yes"}""", 422, "Validation", "raw_scores must be true or false." },
         { "application/json", """{"inputs":"ok","normalize":true}""", 422, "Validation", "Unknown field 'normalize'; the body has inputs, truncate, truncation_direction, raw_scores." },
+        { "application/json", """{"inputs":"ok","empty":true}""", 422, "Validation", "Unknown field 'empty'; the body has inputs, truncate, truncation_direction, raw_scores." },
+        { "application/json", """{"inputs":[" \t"]}""", 422, "Validation", "inputs[0] has no text to classify" },
         { "application/json", """{"inputs":""", 422, "Validation", "The body is not valid JSON" },
         { "application/json", """{"inputs":[]}""", 400, "Empty", "inputs is an empty array" },
         { "application/json", """{"inputs":""}""", 400, "Empty", "inputs[0] is empty" },

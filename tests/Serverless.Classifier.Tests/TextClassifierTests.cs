@@ -163,6 +163,28 @@ public sealed class TextClassifierTests(DefaultModelFixture fixture) : IClassFix
         Assert.Contains(message, exception.Message, StringComparison.Ordinal);
     }
 
+    public static TheoryData<ClassificationRequest, InvalidInputRule> InvalidInputRules => new()
+    {
+        { new ClassificationRequest { Texts = [] }, InvalidInputRule.Empty },
+        { new ClassificationRequest { Texts = ["ok", ""] }, InvalidInputRule.Empty },
+        { new ClassificationRequest { Texts = ["a"], SecondTexts = [""] }, InvalidInputRule.Empty },
+        { new ClassificationRequest { Texts = ["ok", " \t\u200B"] }, InvalidInputRule.Other },
+        { new ClassificationRequest { Texts = ["ok", "empty \uD800"] }, InvalidInputRule.Other },
+        { new ClassificationRequest { Texts = ["empty"], Head = "empty" }, InvalidInputRule.Other },
+        { new ClassificationRequest { Texts = [string.Join(" ", Enumerable.Repeat("word", 600))], Truncation = false }, InvalidInputRule.TooLong },
+        { new ClassificationRequest { Texts = ["a"], SecondTexts = [string.Join(" ", Enumerable.Repeat("word", 600))], Truncation = false }, InvalidInputRule.TooLong },
+    };
+
+    /// <summary>Adapters tell empty and over-long inputs apart by the rule, not by the message's words ("empty" may be a head's name).</summary>
+    [Theory]
+    [MemberData(nameof(InvalidInputRules))]
+    public async Task ClassifyAsync_InvalidInput_NamesTheRuleBroken(ClassificationRequest request, InvalidInputRule rule)
+    {
+        var exception = await Assert.ThrowsAsync<ClassifierException>(() => ClassifyAsync(request));
+
+        Assert.Equal((ClassifierErrorKind.InvalidInput, rule), (exception.Kind, exception.Rule));
+    }
+
     [Fact]
     public async Task ClassifyAsync_ModelPathMissing_ThrowsModelUnavailable()
     {

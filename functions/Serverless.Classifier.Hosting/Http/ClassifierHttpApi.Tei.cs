@@ -49,7 +49,7 @@ public sealed partial class ClassifierHttpApi
         {
             if (TextLimits.Check(parsed.Texts[i], options.Value) is { } problem)
             {
-                throw new ClassifierException(problem.Kind, $"inputs[{i}] {problem.Reason}") { Field = $"inputs[{i}]" };
+                throw problem.ToException($"inputs[{i}]");
             }
 
             // No truncation: TEI's /tokenize shows every token; the per-input character limit bounds the work.
@@ -127,10 +127,10 @@ public sealed partial class ClassifierHttpApi
     /// <summary>TEI's statuses: 413 sizes, 422 bad input, 400 empty input, 415 not JSON, 429 overloaded, 424 model errors, 503 not ready.</summary>
     internal static (int Status, string Type) TeiError(ClassifierException exception) => exception.Kind switch
     {
-        // NOTE: the engine reports an over-long input without truncation as invalid input; TEI calls it a size error.
-        ClassifierErrorKind.InvalidInput when exception.Message.Contains("is longer than the model's maximum", StringComparison.Ordinal) => (StatusCodes.Status413PayloadTooLarge, "Validation"),
+        // The engine reports an over-long input without truncation as invalid input; TEI calls it a size error.
+        ClassifierErrorKind.InvalidInput when exception.Rule == InvalidInputRule.TooLong => (StatusCodes.Status413PayloadTooLarge, "Validation"),
         ClassifierErrorKind.InvalidInput when exception.Field == "Content-Type" => (StatusCodes.Status415UnsupportedMediaType, "Validation"),
-        ClassifierErrorKind.InvalidInput when exception.Message.Contains("empty", StringComparison.Ordinal) => (StatusCodes.Status400BadRequest, "Empty"),
+        ClassifierErrorKind.InvalidInput when exception.Rule == InvalidInputRule.Empty => (StatusCodes.Status400BadRequest, "Empty"),
         ClassifierErrorKind.InvalidInput => (StatusCodes.Status422UnprocessableEntity, "Validation"),
         ClassifierErrorKind.PayloadTooLarge => (StatusCodes.Status413PayloadTooLarge, "Validation"),
         ClassifierErrorKind.Overloaded => (StatusCodes.Status429TooManyRequests, "Overloaded"),

@@ -62,7 +62,7 @@ public sealed partial class ClassifierHttpApi(ITextClassifier classifier, IOptio
                 && exception.Message.StartsWith("inputs[0]", StringComparison.Ordinal))
             {
                 // The client sent one input, not an array: name the field as sent.
-                throw new ClassifierException(exception.Kind, "inputs" + exception.Message["inputs[0]".Length..], exception) { Field = "inputs" + field["inputs[0]".Length..] };
+                throw new ClassifierException(exception.Kind, "inputs" + exception.Message["inputs[0]".Length..], exception) { Field = "inputs" + field["inputs[0]".Length..], Rule = exception.Rule };
             }
 
 

@@ -301,8 +301,8 @@ internal static class ClassifyRequestParser
     private static int? WholeNumber(JsonElement value, int minimum) =>
         value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= minimum ? number : null;
 
-    internal static ClassifierException Invalid(string field, string message) =>
-        new(ClassifierErrorKind.InvalidInput, message) { Field = field };
+    internal static ClassifierException Invalid(string field, string message, InvalidInputRule rule = InvalidInputRule.Other) =>
+        new(ClassifierErrorKind.InvalidInput, message) { Field = field, Rule = rule };
 
     internal static string Describe(JsonValueKind kind) => kind switch
     {

@@ -25,7 +25,7 @@ internal static class TeiRequestParser
         var (sequences, batch) = inputs.ValueKind switch
         {
             JsonValueKind.String => ([(ReadText(inputs, "inputs"), null)], false),
-            JsonValueKind.Array when inputs.GetArrayLength() == 0 => throw Invalid("inputs", "inputs is an empty array; send a string, a pair [\"a\", \"b\"] or a batch [[\"a\"], [\"b\"]]."),
+            JsonValueKind.Array when inputs.GetArrayLength() == 0 => throw Invalid("inputs", "inputs is an empty array; send a string, a pair [\"a\", \"b\"] or a batch [[\"a\"], [\"b\"]].", InvalidInputRule.Empty),
             JsonValueKind.Array when inputs[0].ValueKind == JsonValueKind.String => ([Sequence(inputs, "inputs")], false),
             JsonValueKind.Array => (inputs.EnumerateArray().Select((item, i) => Sequence(item, $"inputs[{i}]")).ToArray(), true),
             _ => throw Invalid("inputs", $"inputs is a JSON {Describe(inputs.ValueKind)}; expected a string, a pair [\"a\", \"b\"] or a batch [[\"a\"], [\"b\"]]."),
@@ -48,7 +48,7 @@ internal static class TeiRequestParser
         var (texts, batch) = inputs.ValueKind switch
         {
             JsonValueKind.String => ([ReadText(inputs, "inputs")], false),
-            JsonValueKind.Array when inputs.GetArrayLength() == 0 => throw Invalid("inputs", "inputs is an empty array; send a string or an array of strings."),
+            JsonValueKind.Array when inputs.GetArrayLength() == 0 => throw Invalid("inputs", "inputs is an empty array; send a string or an array of strings.", InvalidInputRule.Empty),
             JsonValueKind.Array => (inputs.EnumerateArray().Select((item, i) => item.ValueKind == JsonValueKind.String
                 ? ReadText(item, $"inputs[{i}]")
                 : throw Invalid($"inputs[{i}]", $"inputs[{i}] is a JSON {Describe(item.ValueKind)}; every input must be a string.")).ToArray(), true),
