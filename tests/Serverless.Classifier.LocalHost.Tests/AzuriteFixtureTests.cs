@@ -38,8 +38,10 @@ public sealed class AzuriteFixtureTests
     }
 
     /// <summary>The node process whose command line names this blob port (Linux: /proc/PID/cmdline, NUL-separated).</summary>
-    private static Process NodeListeningOn(string blobPort) =>
-        Process.GetProcessesByName("node").Single(p =>
+    private static Process NodeListeningOn(string blobPort)
+    {
+        var nodes = Process.GetProcessesByName("node");
+        var azurite = nodes.Single(p =>
         {
             try
             {
@@ -50,4 +52,11 @@ public sealed class AzuriteFixtureTests
                 return false;
             }
         });
+        foreach (var other in nodes.Where(p => p != azurite))
+        {
+            other.Dispose();
+        }
+
+        return azurite;
+    }
 }

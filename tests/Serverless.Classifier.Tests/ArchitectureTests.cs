@@ -50,7 +50,7 @@ public sealed partial class ArchitectureTests
         var expected = new[]
         {
             "ClassificationRequest", "ClassificationResult", "ClassifierErrorKind", "ClassifierException", "ClassifierOptions", "ClassifierTelemetry",
-            "ClassifierServiceCollectionExtensions", "InferencePriority", "ITextClassifier", "PinnedModel", "TextLimits", "TextProblem", "TextScores", "TruncationDirection",
+            "ClassifierServiceCollectionExtensions", "InferencePriority", "InvalidInputRule", "ITextClassifier", "PinnedModel", "TextLimits", "TextProblem", "TextScores", "TruncationDirection",
             "Chunking", "ChunkAggregate", "ChunkScores",
             // The tooling surface (model-export): features on a frozen encoder, packages, publishing.
             "Inference.EncodedBatch", "Inference.FeatureExtractor",
