@@ -106,8 +106,13 @@ public sealed class QuantizeTests(QuantizedPackageFixture fixture) : IClassFixtu
         // The four attention projections of each layer take one fixed scale and their bias; the feed-forward's two keep
         // per-row scales and a separate bias Add.
         Assert.Equal(24, matMuls.Count(n => n.Input.Count == 7 && n.Input[6].Length > 0));
-        Assert.Equal(13, graph.Node.Count(n => n.OpType == "QuantizeLinear" && n.Domain.Length == 0));
-        Assert.Equal(12, graph.Node.Count(n => n.OpType == "QuantizeLinear" && n.Domain == EncoderQuantizer.MicrosoftDomain));
+        // 13 fixed-scale inputs quantize with their scale, 12 feed-forward inputs with scale 1 after a Div by their row
+        // scales, which a Mul applies to the product (ONNX Runtime's per-row kernels run one row or one thread at a time).
+        Assert.Equal(25, graph.Node.Count(n => n.OpType == "QuantizeLinear" && n.Domain.Length == 0));
+        Assert.DoesNotContain(graph.Node, n => n.Domain == EncoderQuantizer.MicrosoftDomain && n.OpType == "QuantizeLinear");
+        Assert.Equal(12, graph.Node.Count(n => n.OpType == "Div" && n.Name.EndsWith("/quantize/divide", StringComparison.Ordinal)));
+        Assert.Equal(12, graph.Node.Count(n => n.OpType == "Mul" && n.Name.EndsWith("/scale_rows", StringComparison.Ordinal)));
+        Assert.All(matMuls.Where(n => n.Input.Count == 5), n => Assert.EndsWith("/quantize/one", n.Input[2], StringComparison.Ordinal));
     }
 
     [Fact]
@@ -120,7 +125,8 @@ public sealed class QuantizeTests(QuantizedPackageFixture fixture) : IClassFixtu
 
         var graph = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(fixture.PerRow, "encoder.onnx"))).Graph;
         Assert.All(graph.Node.Where(n => n.OpType == "MatMulIntegerToFloat"), n => Assert.Equal(5, n.Input.Count));
-        Assert.Equal(25, graph.Node.Count(n => n.OpType == "QuantizeLinear" && n.Domain == EncoderQuantizer.MicrosoftDomain));
+        Assert.Equal(25, graph.Node.Count(n => n.OpType == "QuantizeLinear" && n.Domain.Length == 0));
+        Assert.Equal(36, graph.Node.Count(n => n.OpType == "Mul" && n.Name.EndsWith("/scale_rows", StringComparison.Ordinal)));
     }
 
     [Fact]
