@@ -2,7 +2,7 @@ namespace Serverless.Classifier.Inference;
 
 /// <summary>
 /// Groups inputs into batches of similar length so padding stays small: sort by length, then fill each batch while
-/// rows x longest length stays under a token budget and, past short rows, padding stays under a quarter of the real tokens. On 2 cores, padding a realistic mix to the longest of arrival-order
+/// rows x longest length stays under a token budget and, past short rows, padding stays under 5% of the real tokens. On 2 cores, padding a realistic mix to the longest of arrival-order
 /// batches ran 3x slower than length-sorted batches, and padding to 512 ran 7x slower (docs/benchmarks.md).
 /// </summary>
 internal static class BatchPlanner
@@ -13,8 +13,10 @@ internal static class BatchPlanner
 
     /// <summary>Longer rows join a batch only while its padding stays under this share of its real tokens: at 128 tokens
     /// and more a row runs about as fast alone, so padding is pure waste (one-text requests of mixed lengths merged
-    /// without this bound ran slower at concurrency 16 than one at a time).</summary>
-    public const double MaxPaddingShare = 0.25;
+    /// without this bound ran slower at concurrency 16 than one at a time; with 5% rather than 25% they ran 5-14% faster
+    /// in four of five paired runs and 1% slower in the fifth, and length-sorted job chunks ran the same,
+    /// docs/benchmarks.md).</summary>
+    public const double MaxPaddingShare = 0.05;
 
     /// <summary>Indices of the inputs, batch by batch.</summary>
     /// <param name="lengths">Token count of each input.</param>

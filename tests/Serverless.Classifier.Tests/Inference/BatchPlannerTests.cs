@@ -31,7 +31,10 @@ public sealed class BatchPlannerTests
     [InlineData(new[] { 100, 250, 500 }, "0|1|2")]
     [InlineData(new[] { 220, 200, 210 }, "1,2,0")]
     [InlineData(new[] { 5, 60, 40 }, "0,2,1")]
-    [InlineData(new[] { 60, 70, 200 }, "0,1|2")]
+    [InlineData(new[] { 60, 70, 200 }, "0|1|2")]
+    [InlineData(new[] { 100, 104, 200 }, "0,1|2")]
+    [InlineData(new[] { 100, 112 }, "0|1")]
+    [InlineData(new[] { 10, 64, 30 }, "0,2,1")]
     public void Plan_LongRowsBatchOnlyWhenPaddingStaysSmall(int[] lengths, string expected)
     {
         var batches = BatchPlanner.Plan(lengths, maxBatchTokens: 4096, maxBatchSize: 32);
