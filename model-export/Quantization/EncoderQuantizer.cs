@@ -100,7 +100,7 @@ internal static class EncoderQuantizer
             };
             nodes.Add(quantized);
             count++;
-            if (input.RowScale is null)
+            if (input.Rows is not { } rows)
             {
                 // One fixed activation scale: the kernel takes any rank, and adds its bias after scaling, so the MatMul's
                 // bias Add (its only reader, with a constant [N] operand) folds in.
@@ -122,9 +122,9 @@ internal static class EncoderQuantizer
             // 1.07-1.13x at 32-64 texts of 32-128 tokens and 1.01x at 8 x 512, results bit-identical). The bias must be
             // added after the row scale, so it stays in its own Add.
             quantized.Output.Add($"{name}/unscaled_rows");
-            nodes.Add(Node("Mul", $"{name}/scale_rows", [$"{name}/unscaled_rows", input.RowScale], $"{name}/rows"));
+            nodes.Add(Node("Mul", $"{name}/scale_rows", [$"{name}/unscaled_rows", rows.Scale], $"{name}/rows"));
             graph.Initializer.Add(Int64Tensor($"{name}/width", [n], 1));
-            nodes.Add(Node("Concat", $"{name}/shape", [input.LeadingShape!, $"{name}/width"], $"{name}/shape_output", Attribute("axis", 0)));
+            nodes.Add(Node("Concat", $"{name}/shape", [rows.LeadingShape, $"{name}/width"], $"{name}/shape_output", Attribute("axis", 0)));
             nodes.Add(Node("Reshape", $"{name}/unflatten", [$"{name}/rows", $"{name}/shape_output"], node.Output[0]));
         }
 
@@ -176,7 +176,7 @@ internal static class EncoderQuantizer
         // per-axis QuantizeLinear gives, but that kernel quantizes one short row at a time (slower, docs/quantization.md).
         nodes.Add(Node("Div", $"{p}/divide", [$"{p}/rows", $"{p}/scale_output"], $"{p}/divide_output"));
         nodes.Add(Node("QuantizeLinear", $"{p}/quantize_linear", [$"{p}/divide_output", $"{p}/one", $"{p}/zero_point"], $"{p}/quantized"));
-        return new QuantizedInput($"{p}/quantized", $"{p}/one", $"{p}/zero_point", $"{p}/scale_output", $"{p}/leading_output");
+        return new QuantizedInput($"{p}/quantized", $"{p}/one", $"{p}/zero_point", new RowScales($"{p}/scale_output", $"{p}/leading_output"));
     }
 
     /// <summary>Adds the node that quantizes one activation with a fixed scale (calibrated max |x| / 127).</summary>
@@ -186,7 +186,7 @@ internal static class EncoderQuantizer
         graph.Initializer.Add(FloatTensor($"{p}/scale", [Math.Max(range / 127f, MinimumScale)]));
         graph.Initializer.Add(new TensorProto { Name = $"{p}/zero_point", DataType = (int)TensorProto.Types.DataType.Uint8, RawData = ByteString.CopyFrom(128) });
         nodes.Add(Node("QuantizeLinear", $"{p}/quantize_linear", [x, $"{p}/scale", $"{p}/zero_point"], $"{p}/quantized"));
-        return new QuantizedInput($"{p}/quantized", $"{p}/scale", $"{p}/zero_point", RowScale: null, LeadingShape: null);
+        return new QuantizedInput($"{p}/quantized", $"{p}/scale", $"{p}/zero_point", Rows: null);
     }
 
     /// <summary>
@@ -286,8 +286,11 @@ internal static class EncoderQuantizer
         return tensor;
     }
 
-    /// <summary>A quantized activation. Per-row scales: <paramref name="Quantized"/> is the flattened rows,
-    /// <paramref name="RowScale"/> their scales <c>[rows, 1]</c> (<paramref name="Scale"/> is then 1) and
-    /// <paramref name="LeadingShape"/> the shape to restore; both null for one fixed scale (the activation keeps its shape).</summary>
-    private sealed record QuantizedInput(string Quantized, string Scale, string ZeroPoint, string? RowScale, string? LeadingShape);
+    /// <summary>A quantized activation: <paramref name="Quantized"/> with <paramref name="Scale"/> and
+    /// <paramref name="ZeroPoint"/>; for per-row scales, <paramref name="Rows"/> (the quantized values are then the
+    /// flattened rows and <paramref name="Scale"/> is 1), null for one fixed scale (the activation keeps its shape).</summary>
+    private sealed record QuantizedInput(string Quantized, string Scale, string ZeroPoint, RowScales? Rows);
+
+    /// <summary>Per-row scales <c>[rows, 1]</c> and the activation's leading shape, to restore after the product.</summary>
+    private sealed record RowScales(string Scale, string LeadingShape);
 }
